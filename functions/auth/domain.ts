@@ -1,0 +1,227 @@
+/**
+ * Sign-in: SMS codes, passwords with lockout, sessions, and the password of the signed-in user.
+ * Every wrong credential gets the same 401; account state (disabled, pending, rejected) is revealed
+ * only after a correct credential.
+ */
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { getAccountByPhone, setAccountPassword, createAccount, type AccountRecord } from '#shared/db/accounts';
+import { documentClient, tableName } from '#shared/db/client';
+import { loginFailureKey } from '#shared/db/keys';
+import { writeAudit } from '#shared/db/audit';
+import { hashPassword, passwordProblems, verifyPassword } from '#shared/auth/passwords';
+import { requestCode, verifyCode, type SmsPurpose } from '#shared/auth/sms-codes';
+import { endSession, endSessions, startSession } from '#shared/auth/sessions';
+import { NATION_CODE, type Caller } from '#shared/auth/caller';
+import { MODULES_BY_ROLE, presentAccount, scopeOf } from '#shared/views/account';
+import {
+  AppError,
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  RateLimitedError,
+  UnauthenticatedError,
+} from '#shared/http/errors';
+import { epochSeconds } from '#shared/time';
+
+export const MAX_PASSWORD_FAILURES = 5;
+export const LOCKOUT_MS = 15 * 60 * 1000;
+
+class InvalidCredentialsError extends UnauthenticatedError {
+  constructor() {
+    super('手机号或验证码/密码错误', 'INVALID_CREDENTIALS');
+  }
+}
+
+class AccountStateError extends AppError {
+  constructor(code: string, message: string) {
+    super(403, code, message);
+  }
+}
+
+/** Requests an SMS code. `login` codes go only to phones with an account; the answer is the same. */
+export async function requestSmsCode(
+  input: { phone: string; purpose: SmsPurpose },
+  sourceIp: string,
+  caller: Caller | undefined,
+): Promise<{ resendAfterSeconds: number }> {
+  if (input.purpose === 'bind') {
+    // Binding a phone is part of adding an account: only a signed-in administrator may trigger it.
+    if (!caller) throw new UnauthenticatedError('绑定手机号需先登录');
+    const existing = await getAccountByPhone(input.phone);
+    if (existing) throw new ConflictError('PHONE_TAKEN', '该手机号码已注册账号');
+    return requestCode({ phone: input.phone, purpose: 'bind', sourceIp, deliver: true });
+  }
+  const account = await getAccountByPhone(input.phone);
+  return requestCode({ phone: input.phone, purpose: 'login', sourceIp, deliver: Boolean(account) });
+}
+
+async function lockedForSeconds(phone: string, now: Date): Promise<number> {
+  const result = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: loginFailureKey(phone), ConsistentRead: true }),
+  );
+  const until = result.Item?.lockedUntil ? Date.parse(String(result.Item.lockedUntil)) : 0;
+  return until > now.getTime() ? (until - now.getTime()) / 1000 : 0;
+}
+
+/** Counts a wrong password; the 5th in a row locks password login for 15 minutes. */
+async function recordPasswordFailure(phone: string, now: Date): Promise<boolean> {
+  const result = await documentClient().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: loginFailureKey(phone),
+      UpdateExpression: 'SET entity = :entity, #ttl = :ttl ADD failures :one',
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':one': 1, ':entity': 'login-failure', ':ttl': epochSeconds(now) + 86_400 },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  if (Number(result.Attributes?.failures) < MAX_PASSWORD_FAILURES) return false;
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: loginFailureKey(phone),
+      UpdateExpression: 'SET lockedUntil = :until, failures = :zero',
+      ExpressionAttributeValues: { ':until': new Date(now.getTime() + LOCKOUT_MS).toISOString(), ':zero': 0 },
+    }),
+  );
+  return true;
+}
+
+async function clearPasswordFailures(phone: string): Promise<void> {
+  await documentClient().send(new DeleteCommand({ TableName: tableName(), Key: loginFailureKey(phone) }));
+}
+
+function assertCanSignIn(account: AccountRecord): void {
+  if (account.auditStatus === 'pending') throw new AccountStateError('ACCOUNT_PENDING_AUDIT', '账号正在审核中，审核通过后方可登录');
+  if (account.auditStatus === 'rejected') throw new AccountStateError('ACCOUNT_REJECTED', '账号审核未通过，无法登录');
+  if (account.status !== 'enabled') throw new AccountStateError('ACCOUNT_DISABLED', '账号已被禁用');
+}
+
+export type LoginInput = { phone: string; code: string } | { phone: string; password: string };
+
+export async function login(input: LoginInput, sourceIp: string, now: Date = new Date()) {
+  const { phone } = input;
+  const method = 'password' in input ? 'password' : 'sms';
+  const fail = async (reason: string, error: Error = new InvalidCredentialsError()) => {
+    await writeAudit({ action: 'auth.login', outcome: 'failure', actorPhone: phone, sourceIp, reason }, now);
+    return error;
+  };
+
+  let account: AccountRecord | undefined;
+  if ('password' in input) {
+    const locked = await lockedForSeconds(phone, now);
+    if (locked > 0) throw await fail('locked', new RateLimitedError(locked, '密码错误次数过多，请 15 分钟后再试或使用验证码登录', 'LOGIN_LOCKED'));
+    account = await getAccountByPhone(phone);
+    if (!(await verifyPassword(input.password, account?.passwordHash))) {
+      const lockedNow = await recordPasswordFailure(phone, now);
+      if (lockedNow) {
+        await writeAudit({ action: 'auth.lockout', outcome: 'success', actorPhone: phone, sourceIp, reason: 'password failures' }, now);
+      }
+      throw await fail('wrong password');
+    }
+    await clearPasswordFailures(phone);
+  } else {
+    account = await getAccountByPhone(phone);
+    if (!account || !(await verifyCode(phone, 'login', input.code, now))) throw await fail('wrong code');
+  }
+  if (!account) throw await fail('no account');
+
+  try {
+    assertCanSignIn(account);
+  } catch (error) {
+    throw await fail((error as AppError).code, error as Error);
+  }
+  const issued = await startSession(account, sourceIp, now);
+  await writeAudit(
+    { action: 'auth.login', outcome: 'success', actorAccountId: account.id, actorPhone: phone, sourceIp, reason: method },
+    now,
+  );
+  return {
+    ...issued,
+    mustSetPassword: !account.passwordHash,
+    account: presentAccount(account, { revealPhone: true }),
+  };
+}
+
+export async function logout(caller: Caller, sourceIp: string): Promise<void> {
+  await endSession(caller.phone, caller.sessionId);
+  await writeAudit({ action: 'auth.logout', outcome: 'success', actorAccountId: caller.accountId, sourceIp });
+}
+
+export async function me(caller: Caller) {
+  const account = await getAccountByPhone(caller.phone);
+  if (!account) throw new UnauthenticatedError();
+  return {
+    account: presentAccount(account, { revealPhone: true }),
+    scope: scopeOf(caller),
+    modules: MODULES_BY_ROLE[caller.role],
+    mustSetPassword: !account.passwordHash,
+  };
+}
+
+/** Throws 400 WEAK_PASSWORD listing what the rule requires. */
+export function assertStrongPassword(password: string, path = 'body.newPassword'): void {
+  const problems = passwordProblems(password);
+  if (problems.length > 0) {
+    throw new BadRequestError('WEAK_PASSWORD', '密码不符合复杂度要求', problems.map((message) => ({ path, message })));
+  }
+}
+
+/**
+ * Sets the caller's password. An account that has one must confirm it; one without (first login by
+ * SMS) may set it directly. Other sessions of the account end; this one stays.
+ */
+export async function changeOwnPassword(
+  caller: Caller,
+  input: { currentPassword?: string; newPassword: string },
+  sourceIp: string,
+): Promise<void> {
+  const account = await getAccountByPhone(caller.phone);
+  if (!account) throw new UnauthenticatedError();
+  if (account.passwordHash) {
+    if (!input.currentPassword || !(await verifyPassword(input.currentPassword, account.passwordHash))) {
+      await writeAudit({ action: 'auth.password-change', outcome: 'failure', actorAccountId: caller.accountId, sourceIp, reason: 'wrong current password' });
+      throw new ForbiddenError('当前密码不正确', 'WRONG_PASSWORD');
+    }
+  }
+  assertStrongPassword(input.newPassword);
+  await setAccountPassword(caller.phone, await hashPassword(input.newPassword));
+  const ended = await endSessions(caller.phone, caller.sessionId);
+  await writeAudit({
+    action: 'auth.password-change',
+    outcome: 'success',
+    actorAccountId: caller.accountId,
+    targetType: 'account',
+    targetId: caller.accountId,
+    sourceIp,
+    reason: `${ended} other sessions ended`,
+  });
+}
+
+/**
+ * Creates the first national account (admin CLI and BOOTSTRAP_PHONE). Idempotent: an existing
+ * account with that phone is left as it is.
+ */
+export async function bootstrapNationalAccount(input: {
+  phone: string;
+  password?: string;
+  realName?: string;
+  unit?: string;
+}): Promise<{ created: boolean; account: AccountRecord }> {
+  const existing = await getAccountByPhone(input.phone);
+  if (existing) return { created: false, account: existing };
+  if (input.password) assertStrongPassword(input.password, 'password');
+  const account = await createAccount({
+    phone: input.phone,
+    ...(input.password ? { passwordHash: await hashPassword(input.password) } : {}),
+    realName: input.realName ?? '系统管理员',
+    gender: 'male',
+    unit: input.unit ?? '国家发展和改革委员会',
+    role: 'national',
+    provinceCode: NATION_CODE,
+    status: 'enabled',
+    auditStatus: 'approved',
+  });
+  await writeAudit({ action: 'account.bootstrap', outcome: 'success', targetType: 'account', targetId: account.id, reason: 'first national account' });
+  return { created: true, account };
+}

@@ -1,0 +1,86 @@
+/** Sign-in and the signed-in user (API.md "Auth"). */
+import { z } from 'zod';
+import { defineRoute } from '#shared/http/route';
+import { phoneSchema } from '#shared/http/schemas';
+import { SMS_PURPOSES } from '#shared/auth/sms-codes';
+import { authenticateSession, refreshSession } from '#shared/auth/sessions';
+import { changeOwnPassword, login, logout, me, requestSmsCode } from './domain';
+
+const accountView = z.record(z.string(), z.unknown());
+const tokenAnswer = z.object({ token: z.string(), expiresAt: z.string() });
+
+export const routes = [
+  defineRoute({
+    operationId: 'requestSmsCode',
+    method: 'POST',
+    path: '/auth/sms-codes',
+    summary: '获取短信验证码（登录；绑定新手机号需已登录）',
+    tags: ['auth'],
+    access: 'public',
+    status: 202,
+    body: z.object({ phone: phoneSchema, purpose: z.enum(SMS_PURPOSES) }),
+    response: z.object({ resendAfterSeconds: z.number().int() }),
+    handler: async ({ body }, ctx) => {
+      const caller = body.purpose === 'bind' ? await authenticateSession(ctx.event) : undefined;
+      return requestSmsCode(body, ctx.sourceIp, caller);
+    },
+  }),
+  defineRoute({
+    operationId: 'login',
+    method: 'POST',
+    path: '/auth/login',
+    summary: '登录（短信验证码或密码）',
+    tags: ['auth'],
+    access: 'public',
+    body: z.union([
+      z.object({ phone: phoneSchema, code: z.string().regex(/^\d{6}$/, '验证码为 6 位数字') }).strict(),
+      z.object({ phone: phoneSchema, password: z.string().min(1).max(128) }).strict(),
+    ]),
+    response: tokenAnswer.extend({ mustSetPassword: z.boolean(), account: accountView }),
+    handler: async ({ body }, ctx) => login(body, ctx.sourceIp),
+  }),
+  defineRoute({
+    operationId: 'refreshSession',
+    method: 'POST',
+    path: '/auth/refresh',
+    summary: '刷新登录令牌',
+    tags: ['auth'],
+    access: 'session',
+    response: tokenAnswer,
+    handler: async (_input, ctx) => refreshSession(ctx.event),
+  }),
+  defineRoute({
+    operationId: 'logout',
+    method: 'POST',
+    path: '/auth/logout',
+    summary: '退出登录',
+    tags: ['auth'],
+    access: 'session',
+    handler: async (_input, ctx) => logout(ctx.caller!, ctx.sourceIp),
+  }),
+  defineRoute({
+    operationId: 'getMe',
+    method: 'GET',
+    path: '/me',
+    summary: '当前用户、数据范围与可用模块',
+    tags: ['auth'],
+    access: 'session',
+    response: z.object({
+      account: accountView,
+      scope: z.object({ level: z.string(), provinceCode: z.string().nullable(), cityCode: z.string().nullable() }),
+      modules: z.array(z.string()),
+      mustSetPassword: z.boolean(),
+    }),
+    handler: async (_input, ctx) => me(ctx.caller!),
+  }),
+  defineRoute({
+    operationId: 'changeOwnPassword',
+    method: 'PUT',
+    path: '/me/password',
+    summary: '修改（或首次设置）本人密码；其他会话随即失效',
+    tags: ['auth'],
+    access: 'session',
+    body: z.object({ currentPassword: z.string().max(128).optional(), newPassword: z.string().max(128) }),
+    handler: async ({ body }, ctx) => changeOwnPassword(ctx.caller!, body, ctx.sourceIp),
+  }),
+];

@@ -1,0 +1,80 @@
+/**
+ * The embedded DynamoDB-compatible (dynalite, LevelDB) and S3-compatible (s3rver) servers of the local
+ * stack and the integration tests, on 127.0.0.1 and a free port each.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createTableInput } from '#shared/db/table';
+
+const require = createRequire(import.meta.url);
+
+export interface RunningServer {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** Local credentials: the embedded servers check no signatures, but the SDK insists on some. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+}
+
+/** Starts dynalite; `path` keeps its LevelDB store there, otherwise everything lives in memory. */
+export async function startDynamo(options: { path?: string } = {}): Promise<RunningServer> {
+  const dynalite = require('dynalite') as (opts: Record<string, unknown>) => Server;
+  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return { endpoint: `http://127.0.0.1:${port}`, stop: () => closeServer(server) };
+}
+
+/** Creates the table if it does not exist yet (idempotent: a kept data dir already has it). */
+export async function ensureTable(endpoint: string, tableName: string, region: string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region, credentials: LOCAL_CREDENTIALS });
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+    await client.send(new CreateTableCommand(createTableInput(tableName)));
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * Starts s3rver with the given buckets. Without `directory` the objects go to a fresh folder in the OS
+ * temp dir that is removed on stop.
+ */
+export async function startS3(options: { directory?: string; buckets: string[] }): Promise<RunningServer> {
+  const S3rver = require('s3rver') as new (opts: Record<string, unknown>) => {
+    run(): Promise<AddressInfo>;
+    close(): Promise<void>;
+  };
+  const ephemeral = options.directory ? undefined : await mkdtemp(join(tmpdir(), 'xyd-s3-'));
+  const directory = options.directory ?? ephemeral!;
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    vhostBuckets: false,
+    configureBuckets: options.buckets.map((name) => ({ name, configs: [] })),
+  });
+  const { port } = await server.run();
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      await server.close();
+      if (ephemeral) await rm(ephemeral, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Configuration, read from the environment once per module scope. A missing required variable fails
+ * fast with a message naming it, at the first use rather than somewhere deep inside a request.
+ */
+
+export type Stage = 'local' | 'cloud';
+
+export interface Config {
+  stage: Stage;
+  awsRegion: string;
+  tableName: string;
+  uploadsBucket: string;
+  reportsBucket: string;
+  /** Local stack only: the embedded DynamoDB-compatible server. */
+  dynamoEndpoint?: string;
+  /** Local stack only: the embedded S3-compatible server. */
+  s3Endpoint?: string;
+  /** `sns` publishes SMS through Amazon SNS; `outbox` keeps them in the local outbox. */
+  smsMode: 'sns' | 'outbox';
+  /** `iam`: API Gateway has checked SigV4; `api-key`: compare the `x-api-key` header. */
+  ingestAuth: 'iam' | 'api-key';
+  ingestApiKey?: string;
+  /** Where the session signing secret comes from. */
+  sessionSecretArn?: string;
+  sessionSecretFile?: string;
+  version: string;
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value === '') {
+    throw new Error(`configuration: environment variable ${name} is required but not set`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+  const value = process.env[name] ?? fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new Error(`configuration: ${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+  }
+  return value as T;
+}
+
+let cached: Config | undefined;
+
+/** The configuration of this process, read on first use. */
+export function config(): Config {
+  if (cached) return cached;
+  const stage = oneOf<Stage>('STAGE', ['local', 'cloud'], 'cloud');
+  const next: Config = {
+    stage,
+    awsRegion: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'cn-north-1',
+    tableName: required('TABLE_NAME'),
+    uploadsBucket: required('UPLOADS_BUCKET'),
+    reportsBucket: required('REPORTS_BUCKET'),
+    dynamoEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
+    s3Endpoint: process.env.S3_ENDPOINT || undefined,
+    smsMode: oneOf('SMS_MODE', ['sns', 'outbox'], stage === 'local' ? 'outbox' : 'sns'),
+    ingestAuth: oneOf('INGEST_AUTH', ['iam', 'api-key'], stage === 'local' ? 'api-key' : 'iam'),
+    ingestApiKey: process.env.INGEST_API_KEY || undefined,
+    sessionSecretArn: process.env.SESSION_SECRET_ARN || undefined,
+    sessionSecretFile: process.env.SESSION_SECRET_FILE || undefined,
+    version: process.env.APP_VERSION ?? '0.1.0',
+  };
+  if (next.ingestAuth === 'api-key' && !next.ingestApiKey) {
+    throw new Error('configuration: INGEST_API_KEY is required when INGEST_AUTH=api-key');
+  }
+  if (!next.sessionSecretArn && !next.sessionSecretFile) {
+    throw new Error('configuration: set SESSION_SECRET_ARN (cloud) or SESSION_SECRET_FILE (local)');
+  }
+  cached = next;
+  return next;
+}

@@ -1,0 +1,46 @@
+/**
+ * The DynamoDB clients of this process, created once on first use from the configuration.
+ * The local stack registers a hook that attaches its change capture to the client before first use.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { config } from '#shared/config';
+
+type ClientHook = (client: DynamoDBClient) => void;
+
+const hooks: ClientHook[] = [];
+let low: DynamoDBClient | undefined;
+let doc: DynamoDBDocumentClient | undefined;
+
+/** Registers a hook run on the low-level client when it is created (local change capture, tests). */
+export function onDynamoClientCreated(hook: ClientHook): void {
+  if (low) hook(low);
+  hooks.push(hook);
+}
+
+/** The low-level client (marshalled attribute values). */
+export function dynamoClient(): DynamoDBClient {
+  if (!low) {
+    const cfg = config();
+    low = new DynamoDBClient({
+      region: cfg.awsRegion,
+      ...(cfg.dynamoEndpoint ? { endpoint: cfg.dynamoEndpoint } : {}),
+      maxAttempts: 5,
+    });
+    for (const hook of hooks) hook(low);
+  }
+  return low;
+}
+
+/** The document client (plain JS values); numbers stay numbers, undefined attributes are dropped. */
+export function documentClient(): DynamoDBDocumentClient {
+  doc ??= DynamoDBDocumentClient.from(dynamoClient(), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return doc;
+}
+
+/** The table name of this process. */
+export function tableName(): string {
+  return config().tableName;
+}

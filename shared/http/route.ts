@@ -1,0 +1,94 @@
+/**
+ * The route table types. Each module declares its routes once (`functions/<module>/routes.ts`); the
+ * CDK HTTP API, the module's in-Lambda router, the local HTTP server and the OpenAPI document are all
+ * generated from those tables, so they cannot drift.
+ */
+import type { z } from 'zod';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { Caller, Role } from '#shared/auth/caller';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Every API path lives under this prefix, in the cloud (CloudFront → API Gateway) and locally. */
+export const API_PREFIX = '/api';
+
+/**
+ * Who may call a route:
+ * - `public`: anyone;
+ * - `session`: a signed-in government user, optionally limited to `roles`;
+ * - `ingest`: the platform's portals (IAM/SigV4 in the cloud, `x-api-key` locally).
+ */
+export type Access = 'public' | 'session' | 'ingest';
+
+export interface RequestContext {
+  requestId: string;
+  sourceIp: string;
+  userAgent: string;
+  /** Set for `session` routes once the token has been checked. */
+  caller?: Caller;
+  /** The raw bearer token of a `session` route (logout and refresh need it). */
+  event: APIGatewayProxyEventV2;
+}
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+}
+
+type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+export interface RouteSpec<
+  P extends z.ZodType | undefined = z.ZodType | undefined,
+  Q extends z.ZodType | undefined = z.ZodType | undefined,
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+  R = unknown,
+> {
+  /** Unique across the API; also the OpenAPI operationId. */
+  operationId: string;
+  method: HttpMethod;
+  /** Path under `/api`, in API Gateway syntax: `/institutions/{id}`. */
+  path: string;
+  /** One line, Chinese, for the OpenAPI document. */
+  summary: string;
+  tags?: string[];
+  access: Access;
+  /** For `session` routes: the roles allowed (all roles when absent). */
+  roles?: readonly Role[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Documented answer shape (OpenAPI only). */
+  response?: z.ZodType;
+  /** Success status; 200 by default, 204 when the handler returns nothing. */
+  status?: number;
+  /** Served by the local stack only, never deployed (e.g. the SMS outbox). */
+  localOnly?: boolean;
+  handler: (input: RouteInput<Infer<P>, Infer<Q>, Infer<B>>, ctx: RequestContext) => Promise<R>;
+}
+
+// The route table stores routes of many input types side by side.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRoute = RouteSpec<any, any, any, any>;
+
+/** Declares a route with its handler's input inferred from the schemas. */
+export function defineRoute<
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+  R = unknown,
+>(spec: RouteSpec<P, Q, B, R>): RouteSpec<P, Q, B, R> {
+  return spec;
+}
+
+/** The API Gateway route key of a route: `GET /api/institutions/{id}`. */
+export function routeKey(route: Pick<AnyRoute, 'method' | 'path'>): string {
+  return `${route.method} ${API_PREFIX}${route.path}`;
+}
+
+/** A module: one Lambda function in the cloud, with its route table. */
+export interface ApiModule {
+  /** kebab-case; names the Lambda and its entry `functions/<name>/index.ts`. */
+  name: string;
+  routes: readonly AnyRoute[];
+}

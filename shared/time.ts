@@ -1,0 +1,40 @@
+/**
+ * Time rules (DESIGN.md §2): stored timestamps are ISO-8601 UTC; periods (year, month, day) are
+ * China Standard Time (UTC+8, no daylight saving).
+ */
+
+const CST_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+export interface ChinaDateParts {
+  year: number;
+  month: number;
+  day: number;
+}
+
+/** The China-time calendar date of an instant. */
+export function chinaDateParts(instant: Date | string | number): ChinaDateParts {
+  const shifted = new Date(new Date(instant).getTime() + CST_OFFSET_MS);
+  return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
+}
+
+/** `yyyymmdd` in China time. */
+export function chinaDay(instant: Date | string | number): string {
+  const { year, month, day } = chinaDateParts(instant);
+  return `${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}`;
+}
+
+/** `yyyy-mm-dd` in China time. */
+export function chinaIsoDate(instant: Date | string | number): string {
+  const { year, month, day } = chinaDateParts(instant);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** The UTC instant at which a China-time day begins. */
+export function chinaDayStart(year: number, month: number, day: number): Date {
+  return new Date(Date.UTC(year, month - 1, day) - CST_OFFSET_MS);
+}
+
+/** Seconds since the epoch, for TTL attributes. */
+export function epochSeconds(instant: Date | number): number {
+  return Math.floor(new Date(instant).getTime() / 1000);
+}
