@@ -3,12 +3,12 @@
  *   PORT (3000), DATA_DIR (.data/), --memory (keep nothing), DEMO_DATA=0 (no demo data),
  *   BOOTSTRAP_PHONE / BOOTSTRAP_PASSWORD (create that national account if missing).
  */
-import { startLocalStack } from '#lib/local/stack';
-
 async function main(): Promise<void> {
   const memory = process.argv.includes('--memory');
+  // Set before the stack (and its logger) is imported: request logs stay quiet unless asked for.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const { startLocalStack } = await import('#lib/local/stack');
   const stack = await startLocalStack({ memory });
   const lines: string[] = [];
 

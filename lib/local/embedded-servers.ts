@@ -18,8 +18,11 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Local credentials: the embedded servers check no signatures, but the SDK insists on some. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+/**
+ * Local credentials. dynalite accepts any; s3rver knows only its built-in pair and checks request
+ * signatures against it, so the local stack signs everything with that pair.
+ */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));

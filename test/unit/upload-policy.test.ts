@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { presignedPostOptions } from '#shared/storage/s3';
+import { UPLOAD_PURPOSES, uploadPrefix } from '#shared/storage/uploads';
+
+describe('upload policy', () => {
+  const options = presignedPostOptions({
+    bucket: 'b',
+    key: 'uploads/7/authorization-letter/x.pdf',
+    contentType: 'application/pdf',
+    maxBytes: 5 * 1024 * 1024,
+    expiresSeconds: 600,
+  });
+
+  it('limits the size to at most the purpose maximum and at least one byte', () => {
+    expect(options.Conditions).toContainEqual(['content-length-range', 1, 5 * 1024 * 1024]);
+  });
+
+  it('pins the content type and the exact key', () => {
+    expect(options.Conditions).toContainEqual(['eq', '$Content-Type', 'application/pdf']);
+    expect(options.Conditions).toContainEqual(['eq', '$key', 'uploads/7/authorization-letter/x.pdf']);
+    expect(options.Fields).toEqual({ 'Content-Type': 'application/pdf' });
+    expect(options.Key).toBe('uploads/7/authorization-letter/x.pdf');
+  });
+
+  it('expires after ten minutes', () => {
+    expect(options.Expires).toBe(600);
+  });
+
+  it('keeps each account and purpose under its own prefix', () => {
+    expect(uploadPrefix(7, 'institution-logo')).toBe('uploads/7/institution-logo/');
+    expect(uploadPrefix(70, 'institution-logo').startsWith(uploadPrefix(7, 'institution-logo'))).toBe(false);
+  });
+
+  it('allows the types and sizes the manual asks for', () => {
+    expect(Object.keys(UPLOAD_PURPOSES['authorization-letter'].contentTypes)).toEqual(['application/pdf', 'image/jpeg', 'image/png']);
+    expect(UPLOAD_PURPOSES['authorization-letter'].maxBytes).toBe(5 * 1024 * 1024);
+    expect(Object.keys(UPLOAD_PURPOSES['institution-logo'].contentTypes)).toEqual(['image/png', 'image/jpeg', 'image/svg+xml']);
+    expect(UPLOAD_PURPOSES['institution-logo'].maxBytes).toBe(2 * 1024 * 1024);
+  });
+});
