@@ -1,0 +1,106 @@
+/**
+ * The rollup consumer: a Lambda function on the table's stream that maintains the statistics counters.
+ */
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { rollupStreamFilterPatterns } from '#shared/db/table';
+import type { DataConstruct } from './data';
+import { createNodeFunction } from './node-function';
+
+export interface RollupProps {
+  data: DataConstruct;
+  /** The configuration every function reads (`shared/config.ts`), the same as the API functions'. */
+  environment: Record<string, string>;
+  /** Where the alarms notify. @default - none, the alarms are only visible in CloudWatch */
+  alarmActions?: cloudwatch.IAlarmAction[];
+  /** @default one year */
+  logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Stream → rollup function, with partial batch failures, bisection, bounded retries and an SQS queue
+ * for the records that still fail, plus alarms on falling behind and on failed records.
+ *
+ * Only records of the entities the rollup counts reach the function (the same filter the local
+ * stack's change capture applies), so the rollup's own counter writes never come back to it.
+ */
+export class RollupConstruct extends Construct {
+  readonly function: NodejsFunction;
+  /** Records that failed every retry; each message points at the stream records to replay. */
+  readonly failureQueue: sqs.Queue;
+  readonly iteratorAgeAlarm: cloudwatch.Alarm;
+  readonly failureAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: RollupProps) {
+    super(scope, id);
+    const { data } = props;
+
+    this.function = createNodeFunction(this, 'Function', {
+      entry: 'functions/rollup/index.ts',
+      description: '信易贷 rollup: maintains the statistics counters from the table stream',
+      // A batch is aggregated and written once per counter item; leave room for throttled retries.
+      timeout: Duration.minutes(1),
+      environment: props.environment,
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    });
+    data.grantTableAccess(this.function);
+
+    this.failureQueue = new sqs.Queue(this, 'FailureQueue', {
+      retentionPeriod: Duration.days(14),
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+    });
+    Validations.of(this.failureQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the failure destination of the stream consumer; its messages are replayed by an operator.',
+    });
+
+    this.function.addEventSource(
+      new DynamoEventSource(data.table, {
+        // Start from the oldest record kept, so counters never skip changes made before deployment.
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(5),
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        // Counters depend on the order of changes to an item, which only one poller per shard keeps.
+        parallelizationFactor: 1,
+        onFailure: new SqsDlq(this.failureQueue),
+        filters: rollupStreamFilterPatterns().map((pattern) => lambda.FilterCriteria.filter(pattern)),
+      }),
+    );
+
+    this.iteratorAgeAlarm = new cloudwatch.Alarm(this, 'IteratorAgeAlarm', {
+      alarmDescription: 'The rollup is more than a minute behind the table stream: dashboards are stale.',
+      metric: this.function.metric('IteratorAge', { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) }),
+      threshold: Duration.seconds(60).toMilliseconds(),
+      evaluationPeriods: 5,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    this.failureAlarm = new cloudwatch.Alarm(this, 'FailureQueueAlarm', {
+      alarmDescription: 'Stream records failed every retry of the rollup: counters are missing changes until replayed.',
+      metric: this.failureQueue.metricApproximateNumberOfMessagesVisible({
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.minutes(5),
+      }),
+      threshold: 0,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    for (const action of props.alarmActions ?? []) {
+      this.iteratorAgeAlarm.addAlarmAction(action);
+      this.failureAlarm.addAlarmAction(action);
+    }
+  }
+}

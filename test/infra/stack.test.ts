@@ -1,0 +1,302 @@
+/**
+ * The synthesized cloud stack, checked against the sources it is generated from: the module registry
+ * (routes, functions), TABLE_DEFINITION (table) and the rollup stream filter.
+ *
+ * The stack is synthesized once, with real esbuild bundling of every function, exactly as
+ * `npm run synth` does it (same feature flags from cdk.json).
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { API_MODULES, FALLBACK_MODULE } from '#functions/registry';
+import { rollupStreamFilterPatterns, TABLE_DEFINITION } from '#shared/db/table';
+import { routeKey } from '#shared/http/route';
+import { XinyidaiStack } from '#lib/stack';
+
+/** The context `cdk synth` gets from cdk.json (feature flags), so the test synthesizes the same template. */
+function projectContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
+  return cdkJson.context;
+}
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string }>;
+
+let app: App;
+let stack: XinyidaiStack;
+let template: Template;
+
+beforeAll(() => {
+  app = new App({ context: projectContext() });
+  // A China region, where the console is meant to run: CloudFormation's built-in validation then also
+  // rejects resource types that do not exist there.
+  stack = new XinyidaiStack(app, 'Test', {
+    env: { region: 'cn-north-1' },
+    appVersion: '9.9.9-test',
+    siteDistPath: null,
+  });
+  template = Template.fromStack(stack);
+});
+
+afterAll(() => {
+  // The app synthesizes into a fresh temporary directory; the bundles there are not needed any more.
+  if (app) rmSync(app.outdir, { recursive: true, force: true });
+});
+
+function logicalId(construct: { node: { defaultChild?: unknown } }): string {
+  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+function routesByKey(): Map<string, Record<string, unknown>> {
+  const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route') as Resources);
+  return new Map(routes.map((route) => [route.Properties.RouteKey as string, route.Properties]));
+}
+
+describe('HTTP API', () => {
+  const deployed = API_MODULES.flatMap((module) =>
+    module.routes.filter((route) => !route.localOnly).map((route) => ({ module: module.name, route })),
+  );
+
+  it('has exactly the registry routes that are not local-only, plus $default', () => {
+    const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route') as Resources).map(
+      (route) => route.Properties.RouteKey,
+    );
+
+    const expected = [...deployed.map(({ route }) => routeKey(route)), '$default'];
+    expect([...keys].sort()).toEqual([...expected].sort());
+  });
+
+  it('puts IAM authorization on ingest routes and no authorizer on any other route', () => {
+    const routes = routesByKey();
+
+    for (const { route } of deployed) {
+      const expected = route.access === 'ingest' ? 'AWS_IAM' : 'NONE';
+      expect({ route: routeKey(route), auth: routes.get(routeKey(route))?.AuthorizationType }).toEqual({
+        route: routeKey(route),
+        auth: expected,
+      });
+    }
+    expect(routes.get('$default')?.AuthorizationType).toBe('NONE');
+  });
+
+  it('sends each route to the function of the module that declares it, and $default to the fallback module', () => {
+    const routes = routesByKey();
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration') as Resources;
+    const functionOfRoute = (key: string): string => {
+      const target = routes.get(key)?.Target as { 'Fn::Join': [string, unknown[]] };
+      const integrationRef = target['Fn::Join'][1][1] as { Ref: string };
+      const integration = integrations[integrationRef.Ref];
+      return (integration?.Properties.IntegrationUri as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    };
+    const functionIdOf = (moduleName: string): string => {
+      const fn = stack.api.functions.get(moduleName);
+      if (!fn) throw new Error(`no function for module ${moduleName}`);
+      return logicalId(fn);
+    };
+
+    for (const { module, route } of deployed) {
+      expect({ route: routeKey(route), fn: functionOfRoute(routeKey(route)) }).toEqual({
+        route: routeKey(route),
+        fn: functionIdOf(module),
+      });
+    }
+    expect(functionOfRoute('$default')).toBe(functionIdOf(FALLBACK_MODULE));
+  });
+
+  it('throttles the default stage and writes access logs', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+    });
+  });
+});
+
+describe('functions', () => {
+  it('has one function per API module plus the rollup, all nodejs22.x on arm64', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function') as Resources);
+
+    expect(functions).toHaveLength(API_MODULES.length + 1);
+    expect([...stack.api.functions.keys()].sort()).toEqual(API_MODULES.map((module) => module.name).sort());
+    for (const fn of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.Handler).toBe('index.handler');
+    }
+  });
+
+  it('gives every function the configuration shared/config.ts requires in the cloud', () => {
+    const required = [
+      'TABLE_NAME',
+      'UPLOADS_BUCKET',
+      'REPORTS_BUCKET',
+      'SESSION_SECRET_ARN',
+      'APP_VERSION',
+      'POWERTOOLS_LOG_LEVEL',
+    ];
+
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function') as Resources)) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables).toMatchObject({ STAGE: 'cloud', SMS_MODE: 'sns', INGEST_AUTH: 'iam', APP_VERSION: '9.9.9-test' });
+      for (const name of required) expect(variables[name], name).toBeDefined();
+    }
+  });
+
+  it('answers API requests within API Gateway’s 30 second integration limit', () => {
+    for (const fn of stack.api.functions.values()) {
+      const properties = template.toJSON().Resources[logicalId(fn)].Properties as { Timeout: number };
+      expect(properties.Timeout).toBeLessThan(30);
+    }
+  });
+});
+
+describe('table', () => {
+  it('is built from TABLE_DEFINITION with stream, TTL and point-in-time recovery, and is retained', () => {
+    const { partitionKey, sortKey, ttlAttribute, streamView, globalIndexes } = TABLE_DEFINITION;
+    const keySchema = (hash: string, range: string) => [
+      { AttributeName: hash, KeyType: 'HASH' },
+      { AttributeName: range, KeyType: 'RANGE' },
+    ];
+
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: keySchema(partitionKey, sortKey),
+        GlobalSecondaryIndexes: Object.entries(globalIndexes).map(([name, keys]) => ({
+          IndexName: name,
+          KeySchema: keySchema(keys.partitionKey, keys.sortKey),
+          Projection: { ProjectionType: 'ALL' },
+        })),
+        StreamSpecification: { StreamViewType: streamView },
+        TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+        Replicas: [
+          Match.objectLike({
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            DeletionProtectionEnabled: true,
+          }),
+        ],
+      },
+    });
+  });
+
+  it('declares every key attribute as a string', () => {
+    const table = Object.values(template.findResources('AWS::DynamoDB::GlobalTable') as Resources)[0];
+    const definitions = table?.Properties.AttributeDefinitions as { AttributeName: string; AttributeType: string }[];
+    const keyNames = [
+      TABLE_DEFINITION.partitionKey,
+      TABLE_DEFINITION.sortKey,
+      ...Object.values(TABLE_DEFINITION.globalIndexes).flatMap((keys) => [keys.partitionKey, keys.sortKey]),
+    ];
+
+    expect(definitions.map((d) => d.AttributeName).sort()).toEqual([...keyNames].sort());
+    expect(new Set(definitions.map((d) => d.AttributeType))).toEqual(new Set(['S']));
+  });
+});
+
+describe('rollup', () => {
+  it('consumes the stream with partial batch failures, bisection, bounded retries and a failure queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(stack.rollup.function) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.data.table), 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 100,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: Match.anyValue(),
+      ParallelizationFactor: 1,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(stack.rollup.failureQueue), 'Arn'] } } },
+    });
+  });
+
+  it('filters the stream with exactly the rollup filter patterns', () => {
+    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping') as Resources);
+    const filters = (mappings[0]?.Properties.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
+
+    expect(mappings).toHaveLength(1);
+    expect(filters.map((filter) => JSON.parse(filter.Pattern))).toEqual(rollupStreamFilterPatterns());
+  });
+
+  it('alarms when the rollup falls behind the stream and when records land in the failure queue', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'IteratorAge',
+      Statistic: 'Maximum',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack.rollup.function) } }],
+      Threshold: 60_000,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack.rollup.failureQueue), 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+});
+
+describe('buckets and site', () => {
+  it('blocks public access on every bucket', () => {
+    const buckets = Object.values(template.findResources('AWS::S3::Bucket') as Resources);
+
+    expect(buckets.length).toBeGreaterThanOrEqual(4);
+    for (const bucket of buckets) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+    }
+  });
+
+  it('expires reports and versions uploads', () => {
+    const bucket = (construct: { node: { defaultChild?: unknown } }) =>
+      template.toJSON().Resources[logicalId(construct)].Properties as Record<string, unknown>;
+
+    expect(bucket(stack.data.uploadsBucket).VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(bucket(stack.data.reportsBucket).LifecycleConfiguration).toMatchObject({
+      Rules: expect.arrayContaining([expect.objectContaining({ ExpirationInDays: 7, Status: 'Enabled' })]),
+    });
+  });
+
+  it('routes /api/* uncached to the HTTP API and keeps API error statuses out of SPA error pages', () => {
+    const distribution = Object.values(template.findResources('AWS::CloudFront::Distribution') as Resources)[0];
+    const config = distribution?.Properties.DistributionConfig as Record<string, unknown>;
+
+    expect(config.CacheBehaviors).toEqual([
+      expect.objectContaining({
+        PathPattern: '/api/*',
+        AllowedMethods: expect.arrayContaining(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+        // AWS managed CachingDisabled and AllViewerExceptHostHeader policies.
+        CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+        OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+      }),
+    ]);
+    expect(config.CustomErrorResponses).toBeUndefined();
+  });
+
+  it('keeps to what CloudFront offers in the China regions: Origin Access Identity, no CloudFront Functions', () => {
+    template.resourceCountIs('AWS::CloudFront::CloudFrontOriginAccessIdentity', 1);
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 0);
+    template.resourceCountIs('AWS::CloudFront::Function', 0);
+  });
+
+  it('uploads no site when none is built', () => {
+    template.resourceCountIs('Custom::CDKBucketDeployment', 0);
+  });
+});
+
+describe('cdk-nag', () => {
+  it('leaves no AwsSolutions finding unacknowledged', () => {
+    const report = new AwsSolutionsChecks().validateScope(stack);
+
+    const findings = report.violations.flatMap((violation) =>
+      violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`),
+    );
+    expect(findings).toEqual([]);
+  });
+});
