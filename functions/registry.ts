@@ -9,6 +9,7 @@ import { routes as authRoutes } from './auth/routes';
 import { routes as devRoutes } from './dev/routes';
 import { routes as accountRoutes } from './accounts/routes';
 import { routes as uploadRoutes } from './uploads/routes';
+import { routes as ingestRoutes } from './ingest/routes';
 
 /** Deployed modules. */
 export const API_MODULES: readonly ApiModule[] = [
@@ -17,6 +18,7 @@ export const API_MODULES: readonly ApiModule[] = [
   { name: 'auth', routes: authRoutes },
   { name: 'accounts', routes: accountRoutes },
   { name: 'uploads', routes: uploadRoutes },
+  { name: 'ingest', routes: ingestRoutes },
 ];
 
 /** Modules of the local stack only (every route `localOnly`); never deployed. */

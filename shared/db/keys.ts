@@ -64,3 +64,69 @@ export const auditKey = (day: string, isoTime: string, uniqueSuffix: string): It
   pk: `AUDIT#${day}`,
   sk: `${isoTime}#${uniqueSuffix}`,
 });
+
+// ---- financing data (enterprises, products, orders) -----------------------------------------
+
+export type FinancingKind = 'enterprise' | 'product' | 'order';
+
+/** `ENTERPRISE#<id>` / `PRODUCT#<id>` / `ORDER#<id>`, sort key the kind in capitals. */
+export function financingKey(kind: FinancingKind, id: string): ItemKey {
+  const name = kind.toUpperCase();
+  return { pk: `${name}#${id}`, sk: name };
+}
+
+// ---- institutions and specialists -----------------------------------------------------------
+
+/** Sort orders are zero-padded to this width in the list index, so 0–999999 sort numerically. */
+export const INSTITUTION_SORT_ORDER_WIDTH = 6;
+
+/** The largest sort order the list index can hold. */
+export const MAX_INSTITUTION_SORT_ORDER = 10 ** INSTITUTION_SORT_ORDER_WIDTH - 1;
+
+export const institutionKey = (id: number): ItemKey => ({ pk: `INSTITUTION#${id}`, sk: 'INSTITUTION' });
+
+/** The list-index partition holding a province's institutions. */
+export const institutionListPartition = (provinceCode: string): string => `INSTITUTIONS#${provinceCode}`;
+
+/** The list-index sort-key prefix selecting one city's institutions inside its province partition. */
+export const institutionCityPrefix = (cityCode: string): string => `${cityCode}#`;
+
+/**
+ * The list index of institutions: one partition per province, sorted by city, then sort order, then
+ * id. A city reads `begins_with(<city>#)`, a province its whole partition, the nation one partition per
+ * province. Throws `RangeError` for a sort order the padding cannot hold.
+ */
+export function institutionListIndexKey(provinceCode: string, cityCode: string, sortOrder: number, id: number) {
+  if (!Number.isSafeInteger(sortOrder) || sortOrder < 0 || sortOrder > MAX_INSTITUTION_SORT_ORDER) {
+    throw new RangeError(`sort order must be an integer in 0..${MAX_INSTITUTION_SORT_ORDER}: ${sortOrder}`);
+  }
+  return {
+    gsi2pk: institutionListPartition(provinceCode),
+    gsi2sk: `${cityCode}#${padId(sortOrder, INSTITUTION_SORT_ORDER_WIDTH)}#${padId(id)}`,
+  };
+}
+
+/**
+ * The form of a full name that uniqueness compares: Unicode NFKC (full-width and half-width forms such
+ * as `（` and `(` are one character), trimmed, inner white space collapsed, Latin letters lower-cased.
+ */
+export function normalizeInstitutionName(fullName: string): string {
+  return fullName.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** The guard that makes a full name unique within a city (put conditionally before the institution). */
+export const institutionNameGuardKey = (cityCode: string, fullName: string): ItemKey => ({
+  pk: `INSTNAME#${cityCode}#${normalizeInstitutionName(fullName)}`,
+  sk: 'GUARD',
+});
+
+export const SPECIALIST_SK_PREFIX = 'SPECIALIST#';
+
+/** Specialists live in their institution's partition, after the institution item. */
+export const specialistKey = (institutionId: number, id: number): ItemKey => ({
+  pk: `INSTITUTION#${institutionId}`,
+  sk: `${SPECIALIST_SK_PREFIX}${padId(id)}`,
+});
+
+/** The guard that makes a specialist's phone unique across all specialists (their portal login). */
+export const specialistPhoneGuardKey = (phone: string): ItemKey => ({ pk: `SPECIALISTPHONE#${phone}`, sk: 'GUARD' });

@@ -1,0 +1,79 @@
+/**
+ * Repository of the financing data the portals send: enterprises, products and orders. Each write
+ * is conditional on the version it was computed from, so two writers can never both apply a change
+ * to the same record; the event ids stored on the item make redelivery harmless.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { FinancingItem, InstitutionRef } from '#functions/ingest/model';
+import { documentClient, tableName } from './client';
+import { financingKey, type FinancingKind } from './keys';
+
+export class StaleRecordError extends Error {
+  constructor() {
+    super('the record changed since it was read');
+    this.name = 'StaleRecordError';
+  }
+}
+
+function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, ...rest } = item;
+  return rest as T;
+}
+
+export function financingItemId(item: FinancingItem): string {
+  if (item.entity === 'enterprise') return item.enterpriseId;
+  if (item.entity === 'product') return item.productId;
+  return item.orderId;
+}
+
+/** The stored form of an item (keys added). The bulk loaders write exactly this too. */
+export function financingRecord(item: FinancingItem): Record<string, unknown> {
+  return { ...financingKey(item.entity, financingItemId(item)), ...item };
+}
+
+export async function getFinancingItem<T extends FinancingItem>(kind: FinancingKind, id: string): Promise<T | undefined> {
+  const result = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: financingKey(kind, id), ConsistentRead: true }),
+  );
+  return strip<T>(result.Item);
+}
+
+/**
+ * Writes `next` if the stored item still has `expectedVersion` (0: must not exist yet).
+ * Throws StaleRecordError otherwise.
+ */
+export async function putFinancingItem(next: FinancingItem, expectedVersion: number): Promise<void> {
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: financingRecord(next),
+        ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+        ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) throw new StaleRecordError();
+    throw error;
+  }
+}
+
+/** The facts an event needs about an institution, or undefined when it does not exist. */
+export async function getInstitutionRef(id: number): Promise<InstitutionRef | undefined> {
+  const result = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: { pk: `INSTITUTION#${id}`, sk: 'INSTITUTION' }, ConsistentRead: true }),
+  );
+  const item = result.Item;
+  if (!item) return undefined;
+  return {
+    id: Number(item.id),
+    type: String(item.type),
+    fullName: String(item.fullName),
+    districtCode: String(item.districtCode),
+    cityCode: String(item.cityCode),
+    provinceCode: String(item.provinceCode),
+    status: String(item.status),
+  };
+}
