@@ -1,11 +1,12 @@
 /**
- * The rollup consumer of the table's stream. Until the rollup counters land it accepts every record
- * (no counters are maintained yet); the delivery to it, local and cloud, is already real.
+ * The rollup consumer of the table's stream (cloud: DynamoDB stream → Lambda with a tumbling window;
+ * local: the change capture). Failures are reported per record so Lambda retries from the first one.
  */
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { logger } from '#shared/http/logger';
+import type { StreamBatchEvent, StreamBatchResponse } from '#shared/db/stream-event';
+import { applyBatch } from './apply';
 
-export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
-  logger.debug('rollup batch', { records: event.Records.length });
-  return { batchItemFailures: [] };
+export async function handler(event: StreamBatchEvent): Promise<StreamBatchResponse> {
+  // The window's final invocation may carry no records; there is nothing to aggregate across windows.
+  if (event.Records.length === 0) return { batchItemFailures: [], ...(event.state ? { state: event.state } : {}) };
+  return applyBatch(event);
 }

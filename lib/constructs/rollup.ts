@@ -72,6 +72,9 @@ export class RollupConstruct extends Construct {
         retryAttempts: 10,
         // Counters depend on the order of changes to an item, which only one poller per shard keeps.
         parallelizationFactor: 1,
+        // A tumbling window makes Lambda name the shard in every event; the counters' per-shard marks
+        // (exactly-once under redelivery) are keyed by it. The handler keeps no window state.
+        tumblingWindow: Duration.seconds(1),
         onFailure: new SqsDlq(this.failureQueue),
         filters: rollupStreamFilterPatterns().map((pattern) => lambda.FilterCriteria.filter(pattern)),
       }),

@@ -53,9 +53,9 @@ import type {
   AttributeValue as StreamAttributeValue,
   DynamoDBBatchResponse,
   DynamoDBRecord,
-  DynamoDBStreamEvent,
 } from 'aws-lambda';
 import { TABLE_DEFINITION } from '#shared/db/table';
+import type { StreamBatchEvent, StreamBatchResponse } from '#shared/db/stream-event';
 import { matchesAny, validatePatterns, type FilterPattern } from './stream-filter';
 
 type Item = Record<string, AttributeValue>;
@@ -73,7 +73,7 @@ export interface ChangeCaptureOptions {
   /** Only writes to this table are captured. */
   tableName: string;
   /** The stream consumer, called like the cloud event source calls the Lambda function. */
-  handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+  handler: (event: StreamBatchEvent) => Promise<DynamoDBBatchResponse | StreamBatchResponse | void>;
   /** Lambda event filter patterns; any one matching lets a record through, an empty list lets all through. */
   filterPatterns: readonly FilterPattern[];
   /** Used in `awsRegion` and `eventSourceARN` of the records. */
@@ -515,7 +515,17 @@ export class ChangeCapture {
     let error: unknown;
     try {
       // A copy, so that a handler that mutates its event cannot change what a retry delivers.
-      const response = await this.handler({ Records: structuredClone(batch) });
+      const now = new Date();
+      const response = await this.handler({
+        Records: structuredClone(batch),
+        // The fields an event source mapping with a tumbling window adds; the rollup keys its marks by shardId.
+        shardId: shard.id,
+        eventSourceARN: this.streamArn,
+        window: { start: now.toISOString(), end: new Date(now.getTime() + 1000).toISOString() },
+        state: {},
+        isFinalInvokeForWindow: false,
+        isWindowTerminatedEarly: false,
+      });
       failedIndex = this.firstFailedIndex(batch, response);
       if (failedIndex !== undefined) error = new Error(`handler reported a failure at ${batch[failedIndex]!.dynamodb!.SequenceNumber}`);
     } catch (thrown) {

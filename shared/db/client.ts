@@ -44,3 +44,27 @@ export function documentClient(): DynamoDBDocumentClient {
 export function tableName(): string {
   return config().tableName;
 }
+
+let bulkLow: DynamoDBClient | undefined;
+let bulkDoc: DynamoDBDocumentClient | undefined;
+
+/**
+ * A second client for bulk jobs (demo data, imports, rollup rebuilds) that no hook is attached to:
+ * locally its writes are not captured as stream records, which those jobs replace by a rebuild.
+ */
+export function bulkDynamoClient(): DynamoDBClient {
+  if (!bulkLow) {
+    const cfg = config();
+    bulkLow = new DynamoDBClient({
+      region: cfg.awsRegion,
+      ...(cfg.dynamoEndpoint ? { endpoint: cfg.dynamoEndpoint } : {}),
+      maxAttempts: 8,
+    });
+  }
+  return bulkLow;
+}
+
+export function bulkDocumentClient(): DynamoDBDocumentClient {
+  bulkDoc ??= DynamoDBDocumentClient.from(bulkDynamoClient(), { marshallOptions: { removeUndefinedValues: true } });
+  return bulkDoc;
+}

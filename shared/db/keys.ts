@@ -130,3 +130,42 @@ export const specialistKey = (institutionId: number, id: number): ItemKey => ({
 
 /** The guard that makes a specialist's phone unique across all specialists (their portal login). */
 export const specialistPhoneGuardKey = (phone: string): ItemKey => ({ pk: `SPECIALISTPHONE#${phone}`, sk: 'GUARD' });
+
+// ---- rollup counters (statistics) -----------------------------------------------------------
+
+/** The nation's region code in statistics, and the parent of the nation's own item. */
+export const NATION_REGION = '000000';
+export const STAT_ROOT = 'ROOT';
+
+/** A statistics period: all time, a year `Y2024`, a month `M2024-03` (China time). */
+export type StatPeriod = string;
+export const ALL_TIME: StatPeriod = 'all';
+export const yearPeriod = (year: number): StatPeriod => `Y${year}`;
+export const monthPeriod = (year: number, month: number): StatPeriod => `M${year}-${String(month).padStart(2, '0')}`;
+
+/**
+ * A region's counters for a period live in its parent's partition, so that the children of a region
+ * (rankings, heat map, overview) are one Query and the region's own total is one GetItem.
+ */
+export const regionStatKey = (parentCode: string, period: StatPeriod, regionCode: string): ItemKey => ({
+  pk: `STAT#${parentCode}#${period}`,
+  sk: `REGION#${regionCode}`,
+});
+export const REGION_STAT_SK_PREFIX = 'REGION#';
+
+/** Trend index (gsi1) of a region's year items (`Y`) or of one year's month items (`M<year>`). */
+export function regionTrendIndexKey(regionCode: string, period: StatPeriod) {
+  if (period.startsWith('Y')) return { gsi1pk: `TREND#${regionCode}#Y`, gsi1sk: period.slice(1) };
+  if (period.startsWith('M')) return { gsi1pk: `TREND#${regionCode}#M${period.slice(1, 5)}`, gsi1sk: period.slice(1) };
+  return undefined;
+}
+
+/** Day counters of a region (nation, province, city): one partition per region, one item per day. */
+export const dayStatKey = (regionCode: string, day: string): ItemKey => ({ pk: `STATD#${regionCode}`, sk: day });
+
+/** Per-institution counters inside a scope (the enterprises' region) and period. */
+export const institutionStatKey = (scopeCode: string, period: StatPeriod, institutionId: number): ItemKey => ({
+  pk: `STATI#${scopeCode}#${period}`,
+  sk: `INST#${padId(institutionId)}`,
+});
+export const INSTITUTION_STAT_SK_PREFIX = 'INST#';

@@ -15,15 +15,19 @@
  * | SMS code state of a phone and purpose     | table | pk = `SMS#<phone>`, sk = `<purpose>`                            |
  * | rate-limit counters (phone, ip, per day)  | table | pk = `RATE#<kind>#<subject>`, sk = `<yyyymmdd>`                 |
  * | next numeric id of an entity              | table | pk = `COUNTER#<entity>`, sk = `COUNTER`                         |
- * | institution by id                         | table | pk = `INSTITUTION#<id>`, sk = `INSTITUTION`                     |
- * | institutions of a city (sorted)           | gsi2  | gsi2pk = `INSTITUTIONS#<city>`, gsi2sk = `<sortOrder>#<id>`      |
- * | institution full-name guard in a city     | table | pk = `INSTNAME#<city>#<fullName>`                               |
+ * | institution by id (+ specialist counter)  | table | pk = `INSTITUTION#<id>`, sk = `INSTITUTION`                     |
+ * | institutions of a city, by sort order, id | gsi2  | gsi2pk = `INSTITUTIONS#<prov>`, gsi2sk begins_with `<city>#`    |
+ * | institutions of a province (nation: each) | gsi2  | gsi2pk = `INSTITUTIONS#<prov>` (sk `<city>#<sort6>#<id10>`)     |
+ * | institution full-name guard in a city     | table | pk = `INSTNAME#<city>#<normalised fullName>`, sk = `GUARD`      |
  * | specialists of an institution             | table | pk = `INSTITUTION#<id>`, sk begins_with `SPECIALIST#`           |
- * | specialist phone guard                    | table | pk = `SPECIALISTPHONE#<phone>`                                  |
+ * | specialist by institution and id          | table | pk = `INSTITUTION#<id>`, sk = `SPECIALIST#<id10>`               |
+ * | specialist phone guard (unique phones)    | table | pk = `SPECIALISTPHONE#<phone>`, sk = `GUARD`                    |
  * | enterprise / product / order by id        | table | pk = `ENTERPRISE#<id>` / `PRODUCT#<id>` / `ORDER#<id>`          |
- * | rollup item by scope, period, dimension   | table | pk = `STAT#<region>#<period>`, sk = `<dimension>`               |
- * | children of a scope in a period           | table | pk = `STAT#<region>#<period>`, sk begins_with `CHILD#`          |
- * | trend of a scope over periods             | gsi1  | gsi1pk = `TREND#<region>#<grain>`, gsi1sk between periods       |
+ * | a region's counters in a period          | table | pk = `STAT#<parent region>#<period>`, sk = `REGION#<region>`      |
+ * | children of a region in a period          | table | pk = `STAT#<region>#<period>`, sk begins_with `REGION#`         |
+ * | trend of a region (years; months of a year)| gsi1 | gsi1pk = `TREND#<region>#Y` / `TREND#<region>#M<year>`          |
+ * | day counters of a region (recent window)  | table | pk = `STATD#<region>`, sk between two `yyyymmdd`                |
+ * | per-institution counters of a scope       | table | pk = `STATI#<scope region>#<period>`, sk begins_with `INST#`    |
  * | feed by scope and kind, newest first      | gsi3  | gsi3pk = `FEED#<region>#<kind>`, gsi3sk = `<time>#<id>` (desc)  |
  * | audit log of a day                        | table | pk = `AUDIT#<yyyymmdd>`, sk = `<time>#<id>`                     |
  */

@@ -207,6 +207,7 @@ describe('rollup', () => {
       BatchSize: 100,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BisectBatchOnFunctionError: true,
+      TumblingWindowInSeconds: 1,
       MaximumRetryAttempts: Match.anyValue(),
       ParallelizationFactor: 1,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(stack.rollup.failureQueue), 'Arn'] } } },

@@ -1,0 +1,170 @@
+/**
+ * Rebuild and reconcile of the rollup counters from the base records (admin jobs, never on a request
+ * path, so they may Scan). Both read every base record page by page and hold only the counters in
+ * memory, whose number depends on regions, periods and institutions, not on the number of orders.
+ *
+ * Rebuild replaces every counter item and must run while nothing else writes base records (locally
+ * after a bulk load; in the cloud with the stream's event source mapping disabled). Reconcile only
+ * reads and reports every difference.
+ */
+import { BatchWriteItemCommand, ScanCommand, type AttributeValue, type BatchWriteItemCommandOutput, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { bulkDynamoClient, tableName } from '#shared/db/client';
+import { ROLLUP_SOURCE_ENTITIES } from '#shared/db/table';
+import { regionTrendIndexKey } from '#shared/db/keys';
+import { addContributions, dayItemExpiry, DeltaAccumulator, firstDayInWindow, type CounterDelta } from './contributions';
+
+export type Progress = (message: string) => void;
+
+const SCAN_SEGMENTS = 4;
+
+/** Every item matching the filter, page by page, from parallel scan segments. */
+async function scan(
+  filter: { expression: string; names?: Record<string, string>; values?: Record<string, AttributeValue> },
+  onPage: (items: Record<string, unknown>[]) => void,
+): Promise<void> {
+  await Promise.all(
+    Array.from({ length: SCAN_SEGMENTS }, async (_, segment) => {
+      let startKey: Record<string, AttributeValue> | undefined;
+      do {
+        const page: ScanCommandOutput = await bulkDynamoClient().send(
+          new ScanCommand({
+            TableName: tableName(),
+            Segment: segment,
+            TotalSegments: SCAN_SEGMENTS,
+            FilterExpression: filter.expression,
+            ExpressionAttributeNames: filter.names,
+            ExpressionAttributeValues: filter.values,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        onPage((page.Items ?? []).map((item) => unmarshall(item)));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }),
+  );
+}
+
+/** The counters as they should be, from every base record. */
+export async function computeCounters(now: Date, progress: Progress = () => undefined): Promise<Map<string, CounterDelta>> {
+  const acc = new DeltaAccumulator();
+  let seen = 0;
+  const values: Record<string, AttributeValue> = {};
+  ROLLUP_SOURCE_ENTITIES.forEach((entity, i) => (values[`:e${i}`] = { S: entity }));
+  await scan(
+    { expression: `#entity IN (${Object.keys(values).join(', ')})`, names: { '#entity': 'entity' }, values },
+    (items) => {
+      for (const item of items) addContributions(item, acc, 1, now);
+      seen += items.length;
+      if (items.length > 0) progress(`已读取 ${seen} 条基础记录`);
+    },
+  );
+  const computed = new Map<string, CounterDelta>();
+  for (const entry of acc.nonEmpty()) computed.set(`${entry.ref.pk}|${entry.ref.sk}`, entry);
+  return computed;
+}
+
+function counterItem(entry: CounterDelta): Record<string, unknown> {
+  const { ref } = entry;
+  const item: Record<string, unknown> = { pk: ref.pk, sk: ref.sk, entity: 'stat', kind: ref.kind };
+  if (ref.regionCode) item.regionCode = ref.regionCode;
+  if (ref.period) item.period = ref.period;
+  if (ref.day) {
+    item.day = ref.day;
+    item.ttl = dayItemExpiry(ref.day);
+  }
+  if (ref.kind === 'region' && ref.regionCode && ref.period) Object.assign(item, regionTrendIndexKey(ref.regionCode, ref.period));
+  for (const [name, value] of entry.values) item[name] = value;
+  for (const [name, value] of entry.firsts) item[name] = value;
+  return item;
+}
+
+async function batchWrite(requests: Record<string, unknown>[], progress: Progress, label: string): Promise<void> {
+  let done = 0;
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < requests.length; i += 25) chunks.push(requests.slice(i, i + 25));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < chunks.length) {
+        let pending: Record<string, unknown>[] | undefined = chunks[next++];
+        for (let attempt = 0; pending && pending.length > 0; attempt += 1) {
+          const result: BatchWriteItemCommandOutput = await bulkDynamoClient().send(
+            new BatchWriteItemCommand({ RequestItems: { [tableName()]: pending as never } }),
+          );
+          pending = result.UnprocessedItems?.[tableName()] as Record<string, unknown>[] | undefined;
+          if (pending?.length) await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt)));
+        }
+        done += 1;
+        if (done % 200 === 0 || done === chunks.length) progress(`${label} ${Math.min(done * 25, requests.length)}/${requests.length}`);
+      }
+    }),
+  );
+}
+
+async function storedCounters(): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  await scan({ expression: '#entity = :stat', names: { '#entity': 'entity' }, values: { ':stat': { S: 'stat' } } }, (page) => items.push(...page));
+  return items;
+}
+
+/** Replaces every counter item by one recomputed from the base records. */
+export async function rebuildRollups(options: { now?: Date; progress?: Progress } = {}): Promise<{ baseCounters: number; removed: number }> {
+  const now = options.now ?? new Date();
+  const progress = options.progress ?? (() => undefined);
+  const computed = await computeCounters(now, progress);
+  const stale = (await storedCounters()).filter((item) => !computed.has(`${item.pk}|${item.sk}`));
+  await batchWrite(
+    stale.map((item) => ({ DeleteRequest: { Key: marshall({ pk: item.pk, sk: item.sk }) } })),
+    progress,
+    '已清除旧汇总',
+  );
+  await batchWrite(
+    [...computed.values()].map((entry) => ({ PutRequest: { Item: marshall(counterItem(entry), { removeUndefinedValues: true }) } })),
+    progress,
+    '已写入汇总',
+  );
+  return { baseCounters: computed.size, removed: stale.length };
+}
+
+export interface Drift {
+  pk: string;
+  sk: string;
+  attribute: string;
+  stored: number | string | null;
+  expected: number | string | null;
+}
+
+const BOOKKEEPING = /^(pk|sk|gsi\d(pk|sk)|entity|kind|regionCode|period|day|ttl|wm_.*|wt_.*)$/;
+
+/** Compares stored counters with a recomputation; returns every difference. */
+export async function reconcileRollups(options: { now?: Date; progress?: Progress } = {}): Promise<{ checked: number; drifts: Drift[] }> {
+  const now = options.now ?? new Date();
+  const computed = await computeCounters(now, options.progress);
+  const stored = await storedCounters();
+  const firstDay = firstDayInWindow(now);
+  const drifts: Drift[] = [];
+  const seen = new Set<string>();
+  for (const item of stored) {
+    const id = `${item.pk}|${item.sk}`;
+    seen.add(id);
+    // Day items outside the window are expiring housekeeping, not counters anyone reads.
+    if (item.kind === 'day' && String(item.day) < firstDay) continue;
+    const expected = computed.get(id);
+    const names = new Set([...Object.keys(item).filter((name) => !BOOKKEEPING.test(name)), ...(expected ? [...expected.values.keys(), ...expected.firsts.keys()] : [])]);
+    for (const name of names) {
+      const want = expected?.values.get(name) ?? expected?.firsts.get(name) ?? (typeof item[name] === 'string' ? null : 0);
+      const have = (item[name] as number | string | undefined) ?? (typeof want === 'string' ? null : 0);
+      // A region stays opened from its first approved account on, even if that account is gone later.
+      if (name === 'openedAt' && typeof have === 'string' && (want === null || have <= String(want))) continue;
+      if (have !== want) drifts.push({ pk: String(item.pk), sk: String(item.sk), attribute: name, stored: have, expected: want });
+    }
+  }
+  for (const [id, entry] of computed) {
+    if (seen.has(id)) continue;
+    for (const [name, value] of [...entry.values, ...entry.firsts]) {
+      drifts.push({ pk: entry.ref.pk, sk: entry.ref.sk, attribute: name, stored: null, expected: value });
+    }
+  }
+  return { checked: stored.length, drifts };
+}
