@@ -9,7 +9,10 @@ import { routes as authRoutes } from './auth/routes';
 import { routes as devRoutes } from './dev/routes';
 import { routes as accountRoutes } from './accounts/routes';
 import { routes as uploadRoutes } from './uploads/routes';
+import { routes as institutionRoutes } from './institutions/routes';
 import { routes as ingestRoutes } from './ingest/routes';
+import { routes as statisticsRoutes } from './statistics/routes';
+import { routes as dynamicsRoutes } from './dynamics/routes';
 
 /** Deployed modules. */
 export const API_MODULES: readonly ApiModule[] = [
@@ -18,7 +21,10 @@ export const API_MODULES: readonly ApiModule[] = [
   { name: 'auth', routes: authRoutes },
   { name: 'accounts', routes: accountRoutes },
   { name: 'uploads', routes: uploadRoutes },
+  { name: 'institutions', routes: institutionRoutes },
   { name: 'ingest', routes: ingestRoutes },
+  { name: 'statistics', routes: statisticsRoutes },
+  { name: 'dynamics', routes: dynamicsRoutes },
 ];
 
 /** Modules of the local stack only (every route `localOnly`); never deployed. */

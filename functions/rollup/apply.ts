@@ -11,18 +11,21 @@
  */
 import {
   BatchGetItemCommand,
+  BatchWriteItemCommand,
   ConditionalCheckFailedException,
   UpdateItemCommand,
   type AttributeValue,
   type BatchGetItemCommandOutput,
+  type BatchWriteItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { dynamoClient, tableName } from '#shared/db/client';
 import { regionTrendIndexKey } from '#shared/db/keys';
 import type { StreamBatchEvent, StreamBatchResponse } from '#shared/db/stream-event';
 import { logger } from '#shared/http/logger';
 import { dayItemExpiry, DeltaAccumulator, recordDeltas, type CounterDelta } from './contributions';
+import { feedEntries, feedItems } from './feed';
 
 const MARK_PREFIX = 'wm_';
 const MARK_TIME_PREFIX = 'wt_';
@@ -36,6 +39,7 @@ interface PreparedRecord {
   sequence: bigint;
   sequenceText: string;
   deltas: CounterDelta[];
+  feed: Record<string, unknown>[];
 }
 
 export interface BatchStats {
@@ -52,8 +56,11 @@ function prepare(record: DynamoDBRecord, index: number, now: Date): PreparedReco
   const sequenceText = stream?.SequenceNumber;
   if (!sequenceText || !/^\d+$/.test(sequenceText)) throw new Error('stream record without a sequence number');
   const image = (value: unknown) => (value ? unmarshall(value as Record<string, AttributeValue>) : undefined);
-  const acc = recordDeltas(image(stream.OldImage), image(stream.NewImage), now, new DeltaAccumulator());
-  return { index, sequence: BigInt(sequenceText), sequenceText, deltas: acc.nonEmpty() };
+  const oldImage = image(stream.OldImage);
+  const newImage = image(stream.NewImage);
+  const acc = recordDeltas(oldImage, newImage, now, new DeltaAccumulator());
+  const feed = feedEntries(oldImage, newImage).flatMap((entry) => feedItems(entry, now));
+  return { index, sequence: BigInt(sequenceText), sequenceText, deltas: acc.nonEmpty(), feed };
 }
 
 interface ItemWork {
@@ -192,6 +199,21 @@ async function applyItem(work: ItemWork, shardId: string, stored: Record<string,
   }
 }
 
+/** Feed entries are plain idempotent puts (deterministic keys): a retry rewrites the same items. */
+async function writeFeed(items: Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    let pending: BatchWriteItemCommandOutput['UnprocessedItems'] | undefined = {
+      [tableName()]: items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: marshall(item, { removeUndefinedValues: true }) } })),
+    };
+    for (let attempt = 0; pending && (pending[tableName()]?.length ?? 0) > 0; attempt += 1) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+      const result: BatchWriteItemCommandOutput = await dynamoClient().send(new BatchWriteItemCommand({ RequestItems: pending }));
+      pending = result.UnprocessedItems;
+      if (attempt > 8) throw new Error('rollup: feed writes stayed unprocessed');
+    }
+  }
+}
+
 async function runLimited<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -241,6 +263,16 @@ export async function applyBatch(event: StreamBatchEvent, now: Date = new Date()
       firstFailure = firstFailure === undefined ? earliest : Math.min(firstFailure, earliest);
     }
   });
+  const feedRecords = prepared.filter((record) => record.feed.length > 0);
+  if (feedRecords.length > 0) {
+    try {
+      await writeFeed(feedRecords.flatMap((record) => record.feed));
+    } catch (error) {
+      logger.warn('rollup: feed write failed; the batch will be retried', { error: error as Error });
+      const earliest = feedRecords[0]!.index;
+      firstFailure = firstFailure === undefined ? earliest : Math.min(firstFailure, earliest);
+    }
+  }
   rollupStats.batches += 1;
   rollupStats.records += event.Records.length;
   rollupStats.counterWrites += writes;

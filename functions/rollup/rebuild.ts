@@ -12,6 +12,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { bulkDynamoClient, tableName } from '#shared/db/client';
 import { ROLLUP_SOURCE_ENTITIES } from '#shared/db/table';
 import { regionTrendIndexKey } from '#shared/db/keys';
+import { feedEntries, feedItems } from './feed';
 import { addContributions, dayItemExpiry, DeltaAccumulator, firstDayInWindow, type CounterDelta } from './contributions';
 
 export type Progress = (message: string) => void;
@@ -46,7 +47,11 @@ async function scan(
 }
 
 /** The counters as they should be, from every base record. */
-export async function computeCounters(now: Date, progress: Progress = () => undefined): Promise<Map<string, CounterDelta>> {
+export async function computeCounters(
+  now: Date,
+  progress: Progress = () => undefined,
+  onItem: (item: Record<string, unknown>) => void = () => undefined,
+): Promise<Map<string, CounterDelta>> {
   const acc = new DeltaAccumulator();
   let seen = 0;
   const values: Record<string, AttributeValue> = {};
@@ -54,7 +59,10 @@ export async function computeCounters(now: Date, progress: Progress = () => unde
   await scan(
     { expression: `#entity IN (${Object.keys(values).join(', ')})`, names: { '#entity': 'entity' }, values },
     (items) => {
-      for (const item of items) addContributions(item, acc, 1, now);
+      for (const item of items) {
+        addContributions(item, acc, 1, now);
+        onItem(item);
+      }
       seen += items.length;
       if (items.length > 0) progress(`已读取 ${seen} 条基础记录`);
     },
@@ -112,7 +120,10 @@ async function storedCounters(): Promise<Record<string, unknown>[]> {
 export async function rebuildRollups(options: { now?: Date; progress?: Progress } = {}): Promise<{ baseCounters: number; removed: number }> {
   const now = options.now ?? new Date();
   const progress = options.progress ?? (() => undefined);
-  const computed = await computeCounters(now, progress);
+  const feed: Record<string, unknown>[] = [];
+  const computed = await computeCounters(now, progress, (item) => {
+    for (const entry of feedEntries(undefined, item)) feed.push(...feedItems(entry, now));
+  });
   const stale = (await storedCounters()).filter((item) => !computed.has(`${item.pk}|${item.sk}`));
   await batchWrite(
     stale.map((item) => ({ DeleteRequest: { Key: marshall({ pk: item.pk, sk: item.sk }) } })),
@@ -123,6 +134,11 @@ export async function rebuildRollups(options: { now?: Date; progress?: Progress 
     [...computed.values()].map((entry) => ({ PutRequest: { Item: marshall(counterItem(entry), { removeUndefinedValues: true }) } })),
     progress,
     '已写入汇总',
+  );
+  await batchWrite(
+    feed.map((item) => ({ PutRequest: { Item: marshall(item, { removeUndefinedValues: true }) } })),
+    progress,
+    '已写入融资动态',
   );
   return { baseCounters: computed.size, removed: stale.length };
 }

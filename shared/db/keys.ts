@@ -83,6 +83,7 @@ export const INSTITUTION_SORT_ORDER_WIDTH = 6;
 /** The largest sort order the list index can hold. */
 export const MAX_INSTITUTION_SORT_ORDER = 10 ** INSTITUTION_SORT_ORDER_WIDTH - 1;
 
+/** An institution by id; its specialists share the partition. */
 export const institutionKey = (id: number): ItemKey => ({ pk: `INSTITUTION#${id}`, sk: 'INSTITUTION' });
 
 /** The list-index partition holding a province's institutions. */
@@ -120,6 +121,7 @@ export const institutionNameGuardKey = (cityCode: string, fullName: string): Ite
   sk: 'GUARD',
 });
 
+/** The sort-key prefix of the specialists in an institution's partition. */
 export const SPECIALIST_SK_PREFIX = 'SPECIALIST#';
 
 /** Specialists live in their institution's partition, after the institution item. */
@@ -169,3 +171,21 @@ export const institutionStatKey = (scopeCode: string, period: StatPeriod, instit
   sk: `INST#${padId(institutionId)}`,
 });
 export const INSTITUTION_STAT_SK_PREFIX = 'INST#';
+
+// ---- financing dynamics feed ----------------------------------------------------------------
+
+export const FEED_KINDS = ['loan', 'demand', 'enterprise', 'institution'] as const;
+export type FeedKind = (typeof FEED_KINDS)[number];
+
+/**
+ * A feed entry of a region (nation, province, city): all kinds newest first in the table partition,
+ * one kind newest first in gsi3. Keys are deterministic, so writing an entry twice is harmless.
+ */
+export function feedKeys(regionCode: string, time: string, kind: FeedKind, id: string) {
+  return {
+    pk: `FEED#${regionCode}`,
+    sk: `${time}#${kind}#${id}`,
+    gsi3pk: `FEED#${regionCode}#${kind}`,
+    gsi3sk: `${time}#${id}`,
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Reads of the rollup counters and the feed. Every function is one GetItem or one Query (paged only
+ * within a partition whose size depends on regions, periods or institutions, never on orders).
+ */
+import { GetCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { findRegion } from '#shared/reference/regions';
+import { documentClient, tableName } from './client';
+import {
+  dayStatKey,
+  INSTITUTION_STAT_SK_PREFIX,
+  NATION_REGION,
+  REGION_STAT_SK_PREFIX,
+  regionStatKey,
+  regionTrendIndexKey,
+  STAT_ROOT,
+  type FeedKind,
+  type StatPeriod,
+} from './keys';
+
+export type CounterItem = Record<string, unknown>;
+
+/** The parent under which a region's own counters are stored. */
+export function statParent(regionCode: string): string {
+  if (regionCode === NATION_REGION) return STAT_ROOT;
+  const region = findRegion(regionCode);
+  return region?.parentCode ?? NATION_REGION;
+}
+
+async function queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<CounterItem[]> {
+  const items: CounterItem[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page: QueryCommandOutput = await documentClient().send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** A region's counters in a period (empty when nothing happened). One GetItem. */
+export async function getRegionCounters(regionCode: string, period: StatPeriod): Promise<CounterItem> {
+  const result = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: regionStatKey(statParent(regionCode), period, regionCode) }),
+  );
+  return result.Item ?? {};
+}
+
+/** The counters of every child of a region that has any, by child code. One Query. */
+export async function getChildCounters(regionCode: string, period: StatPeriod): Promise<Map<string, CounterItem>> {
+  const items = await queryAll({
+    TableName: tableName(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': regionStatKey(regionCode, period, '').pk, ':prefix': REGION_STAT_SK_PREFIX },
+  });
+  return new Map(items.map((item) => [String(item.regionCode), item]));
+}
+
+/** A region's year items between two years, or one year's month items. One Query on the trend index. */
+export async function getTrendCounters(regionCode: string, grain: { years: [number, number] } | { monthsOf: number }): Promise<Map<string, CounterItem>> {
+  const sample = 'years' in grain ? `Y${grain.years[0]}` : `M${grain.monthsOf}-01`;
+  const index = regionTrendIndexKey(regionCode, sample)!;
+  const [from, to] = 'years' in grain ? [String(grain.years[0]), String(grain.years[1])] : [`${grain.monthsOf}-01`, `${grain.monthsOf}-12`];
+  const items = await queryAll({
+    TableName: tableName(),
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': index.gsi1pk, ':from': from, ':to': to },
+  });
+  return new Map(items.map((item) => [String(item.gsi1sk), item]));
+}
+
+/** A region's day items between two `yyyymmdd` days. One Query. */
+export async function getDayCounters(regionCode: string, fromDay: string, toDay: string): Promise<Map<string, CounterItem>> {
+  const items = await queryAll({
+    TableName: tableName(),
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': dayStatKey(regionCode, '').pk, ':from': fromDay, ':to': toDay },
+  });
+  return new Map(items.map((item) => [String(item.sk), item]));
+}
+
+/** Per-institution counters of a scope and period, by institution id. One Query. */
+export async function getInstitutionCounters(scopeCode: string, period: StatPeriod): Promise<Map<number, CounterItem>> {
+  const items = await queryAll({
+    TableName: tableName(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': `STATI#${scopeCode}#${period}`, ':prefix': INSTITUTION_STAT_SK_PREFIX },
+  });
+  return new Map(items.map((item) => [Number(String(item.sk).slice(INSTITUTION_STAT_SK_PREFIX.length)), item]));
+}
+
+export interface FeedPage {
+  items: CounterItem[];
+  nextKey?: Record<string, unknown>;
+}
+
+/** One page of a region's feed, newest first; all kinds (table) or one kind (gsi3). One Query. */
+export async function getFeedPage(regionCode: string, kind: FeedKind | undefined, limit: number, startKey?: Record<string, unknown>): Promise<FeedPage> {
+  const page = await documentClient().send(
+    new QueryCommand({
+      TableName: tableName(),
+      ...(kind
+        ? { IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': `FEED#${regionCode}#${kind}` } }
+        : { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `FEED#${regionCode}` } }),
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  return { items: page.Items ?? [], ...(page.LastEvaluatedKey ? { nextKey: page.LastEvaluatedKey } : {}) };
+}
