@@ -54,6 +54,23 @@ export async function ensureTable(endpoint: string, tableName: string, region: s
 }
 
 /**
+ * The admin site uploads straight to S3 with presigned POSTs and downloads reports with presigned
+ * GETs, from another origin than the local S3's: allow it (the cloud buckets get the same rule).
+ */
+const BROWSER_CORS = `<CORSConfiguration>
+  <CORSRule>
+    <AllowedOrigin>*</AllowedOrigin>
+    <AllowedMethod>GET</AllowedMethod>
+    <AllowedMethod>HEAD</AllowedMethod>
+    <AllowedMethod>POST</AllowedMethod>
+    <AllowedMethod>PUT</AllowedMethod>
+    <AllowedHeader>*</AllowedHeader>
+    <ExposeHeader>ETag</ExposeHeader>
+    <MaxAgeSeconds>3000</MaxAgeSeconds>
+  </CORSRule>
+</CORSConfiguration>`;
+
+/**
  * Starts s3rver with the given buckets. Without `directory` the objects go to a fresh folder in the OS
  * temp dir that is removed on stop.
  */
@@ -70,7 +87,7 @@ export async function startS3(options: { directory?: string; buckets: string[] }
     silent: true,
     directory,
     vhostBuckets: false,
-    configureBuckets: options.buckets.map((name) => ({ name, configs: [] })),
+    configureBuckets: options.buckets.map((name) => ({ name, configs: [BROWSER_CORS] })),
   });
   const { port } = await server.run();
   return {

@@ -104,6 +104,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       region,
       handler: rollupHandler,
       filterPatterns: rollupStreamFilterPatterns(),
+      // The same batch size as the cloud event source mapping (lib/constructs/rollup.ts).
+      batchSize: 1000,
       ...options.capture,
     });
     stops.push(() => capture.stop());

@@ -204,7 +204,7 @@ describe('rollup', () => {
       FunctionName: { Ref: logicalId(stack.rollup.function) },
       EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.data.table), 'StreamArn'] },
       StartingPosition: 'TRIM_HORIZON',
-      BatchSize: 100,
+      BatchSize: 1000,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BisectBatchOnFunctionError: true,
       TumblingWindowInSeconds: 1,

@@ -1,0 +1,47 @@
+/**
+ * Embedded stores for a benchmark process: dynalite (+ s3rver) on 127.0.0.1 with the environment the
+ * shared code reads, and no change capture (a benchmark drives the code it measures directly).
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ensureTable, LOCAL_CREDENTIALS, startDynamo, startS3, type RunningServer } from '#lib/local/embedded-servers';
+
+export async function startBenchStores(): Promise<{ stop(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'xyd-bench-'));
+  const secretFile = join(dir, 'session-secret');
+  await writeFile(secretFile, randomBytes(48).toString('base64url'));
+  const servers: RunningServer[] = [await startDynamo()];
+  servers.push(await startS3({ buckets: ['bench-uploads', 'bench-reports'] }));
+  Object.assign(process.env, {
+    STAGE: 'local',
+    AWS_REGION: 'cn-north-1',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    TABLE_NAME: 'bench-table',
+    UPLOADS_BUCKET: 'bench-uploads',
+    REPORTS_BUCKET: 'bench-reports',
+    DYNAMODB_ENDPOINT: servers[0]!.endpoint,
+    S3_ENDPOINT: servers[1]!.endpoint,
+    SMS_MODE: 'outbox',
+    SMS_ECHO: '0',
+    INGEST_AUTH: 'api-key',
+    INGEST_API_KEY: 'bench',
+    SESSION_SECRET_FILE: secretFile,
+  });
+  await ensureTable(servers[0]!.endpoint, 'bench-table', 'cn-north-1');
+  return {
+    stop: async () => {
+      for (const server of servers.reverse()) await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Prints one result line the runner collects (JSON after a marker). */
+export function report(section: string, values: Record<string, number | string>): void {
+  console.log(`BENCH ${JSON.stringify({ section, ...values })}`);
+}
