@@ -87,10 +87,9 @@ async function main(): Promise<void> {
   };
   const small = await batched(100, 'a');
   const large = await batched(1000, 'b');
-  let started: number;
 
   const rawRecords = records('r');
-  started = performance.now();
+  const started = performance.now();
   let rawWrites = 0;
   for (const record of rawRecords) {
     const deltas = recordDeltas(
