@@ -13,6 +13,7 @@ import { routes as institutionRoutes } from './institutions/routes';
 import { routes as ingestRoutes } from './ingest/routes';
 import { routes as statisticsRoutes } from './statistics/routes';
 import { routes as dynamicsRoutes } from './dynamics/routes';
+import { routes as reportRoutes } from './reports/routes';
 
 /** Deployed modules. */
 export const API_MODULES: readonly ApiModule[] = [
@@ -25,6 +26,7 @@ export const API_MODULES: readonly ApiModule[] = [
   { name: 'ingest', routes: ingestRoutes },
   { name: 'statistics', routes: statisticsRoutes },
   { name: 'dynamics', routes: dynamicsRoutes },
+  { name: 'reports', routes: reportRoutes },
 ];
 
 /** Modules of the local stack only (every route `localOnly`); never deployed. */

@@ -1,0 +1,222 @@
+/**
+ * 报表导出 (manual §2.6.3): the statistics and account lists of the caller's scope as an .xlsx file.
+ * The data comes from the same domain functions that answer the statistics and account APIs, so a
+ * report always shows what the screens show; the file is written row by row to a temporary file,
+ * uploaded to the reports bucket under the caller's prefix, and handed out as a 15-minute presigned
+ * GET that downloads under its Chinese name. Every export is audit-logged.
+ */
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { NATION_CODE, scopeRegionCode, type Caller } from '#shared/auth/caller';
+import { listAccountsInScope } from '#shared/db/accounts';
+import { writeAudit } from '#shared/db/audit';
+import { config } from '#shared/config';
+import { ForbiddenError } from '#shared/http/errors';
+import { findRegion } from '#shared/reference/regions';
+import { presignDownload, s3Client } from '#shared/storage/s3';
+import { industries, institutionRows, regionRows } from '#functions/statistics/domain';
+import { regionOf, resolveRegion, type StatsRegion } from '#functions/statistics/scope';
+import { childRole, narrowScope, tierScope, type Tier } from '#functions/accounts/policy';
+import {
+  ACCOUNT_COLUMNS,
+  accountRow,
+  INDUSTRY_COLUMNS,
+  INSTITUTION_COLUMNS,
+  institutionRow,
+  REGIONAL_OVERVIEW_COLUMNS,
+  regionalOverviewRow,
+} from './sheets';
+import { withReportFile, XLSX_CONTENT_TYPE, type ReportColumn, type ReportRow } from './workbook';
+
+/** What can be exported: 区域数据统计 数据概览, 机构数据统计, 行业分布, 账号列表. */
+export const REPORT_KINDS = ['regional-overview', 'institutions', 'industries', 'accounts'] as const;
+/** One of {@link REPORT_KINDS}. */
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/** The body of `POST /reports`, once validated. */
+export interface ReportRequest {
+  kind: ReportKind;
+  /** Defaults to the caller's own region; must lie inside it (403 otherwise). */
+  region?: string;
+  /** The period of statistics reports (ignored for accounts); `month` needs `year`. */
+  year?: number;
+  month?: number;
+}
+
+/** The answer of `POST /reports`. */
+export interface ReportFile {
+  /** The Chinese download name, e.g. `区域数据统计_福建省_2024年4月_20261127-1015.xlsx`. */
+  fileName: string;
+  downloadUrl: string;
+  expiresAt: string;
+}
+
+/** How long the download link of a report stays valid. */
+export const REPORT_DOWNLOAD_SECONDS = 15 * 60;
+
+const STATS_LEVELS = ['nation', 'province', 'city'] as const;
+
+/**
+ * Why `region` cannot be the region of a report of this kind (unknown code, or a level the report
+ * has no rows for), or undefined when it can. Scope is checked later, by the domain (403).
+ */
+export function reportRegionProblem(kind: ReportKind, region: string): string | undefined {
+  if (region === NATION_CODE) return undefined;
+  const found = findRegion(region);
+  if (!found) return '未知的行政区划代码';
+  if (found.level === 'district') return kind === 'accounts' ? '账号只能按省份或城市导出' : '须为全国、省份或城市';
+  return undefined;
+}
+
+interface ReportContent {
+  /** Names the file: 区域数据统计, 机构数据统计, 行业分布, 账号列表. */
+  name: string;
+  /** The title row's report name. */
+  title: string;
+  sheetName: string;
+  region: StatsRegion;
+  /** 全部时间 / 2024年 / 2024年4月, or null for reports without a period. */
+  period: string | null;
+  columns: readonly ReportColumn[];
+  rows: ReportRow[];
+}
+
+function periodLabel(year: number | undefined, month: number | undefined): string {
+  if (year === undefined) return '全部时间';
+  return month === undefined ? `${year}年` : `${year}年${month}月`;
+}
+
+async function regionalOverview(caller: Caller, request: ReportRequest): Promise<ReportContent> {
+  const { region, rows } = await regionRows(caller, { region: request.region, year: request.year, month: request.month, sort: 'code', order: 'asc' });
+  return {
+    name: '区域数据统计',
+    title: '区域数据统计（数据概览）',
+    sheetName: '数据概览',
+    region,
+    period: periodLabel(request.year, request.month),
+    columns: REGIONAL_OVERVIEW_COLUMNS,
+    rows: rows.map(regionalOverviewRow),
+  };
+}
+
+async function institutionReport(caller: Caller, request: ReportRequest): Promise<ReportContent> {
+  const { region, rows } = await institutionRows(caller, { region: request.region, year: request.year, month: request.month });
+  rows.sort((a, b) => b.acceptedAmount - a.acceptedAmount || a.institutionId - b.institutionId);
+  return {
+    name: '机构数据统计',
+    title: '机构数据统计（数据概览）',
+    sheetName: '机构数据统计',
+    region,
+    period: periodLabel(request.year, request.month),
+    columns: INSTITUTION_COLUMNS,
+    rows: rows.map(institutionRow),
+  };
+}
+
+async function industryReport(caller: Caller, request: ReportRequest): Promise<ReportContent> {
+  const region = resolveRegion(caller, request.region, STATS_LEVELS);
+  const rows = await industries(caller, { region: region.code, year: request.year, month: request.month });
+  return {
+    name: '行业分布',
+    title: '行业分布（国民经济行业门类）',
+    sheetName: '行业分布',
+    region,
+    period: periodLabel(request.year, request.month),
+    columns: INDUSTRY_COLUMNS,
+    rows,
+  };
+}
+
+/** The accounts the caller administers: its peers and (province and national) its subordinates. */
+async function accountReport(caller: Caller, request: ReportRequest): Promise<ReportContent> {
+  let filter = request.region;
+  if (filter === NATION_CODE) {
+    if (caller.role !== 'national') throw new ForbiddenError('超出数据权限范围', 'OUT_OF_SCOPE');
+    filter = undefined;
+  }
+  const tiers: Tier[] = childRole(caller.role) ? ['peer', 'subordinate'] : ['peer'];
+  const scopes = tiers.map((tier) => narrowScope(tierScope(caller, tier), filter));
+  const lists = await Promise.all(scopes.map((scope) => listAccountsInScope(scope.role, scope.provinceCode, scope.cityCode)));
+  return {
+    name: '账号列表',
+    title: '账号列表',
+    sheetName: '账号列表',
+    region: regionOf(filter ?? scopeRegionCode(caller)),
+    period: null,
+    columns: ACCOUNT_COLUMNS,
+    rows: lists.flat().map(accountRow),
+  };
+}
+
+const CONTENT: Record<ReportKind, (caller: Caller, request: ReportRequest) => Promise<ReportContent>> = {
+  'regional-overview': regionalOverview,
+  institutions: institutionReport,
+  industries: industryReport,
+  accounts: accountReport,
+};
+
+/** China time of an instant as `yyyy-mm-dd`, `HH:mm` and the file-name stamp `yyyymmdd-HHMM`. */
+function chinaClock(now: Date) {
+  const shifted = new Date(now.getTime() + 8 * 3_600_000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const [year, month, day] = [shifted.getUTCFullYear(), two(shifted.getUTCMonth() + 1), two(shifted.getUTCDate())];
+  const [hours, minutes] = [two(shifted.getUTCHours()), two(shifted.getUTCMinutes())];
+  return { date: `${year}-${month}-${day}`, time: `${hours}:${minutes}`, stamp: `${year}${month}${day}-${hours}${minutes}` };
+}
+
+async function uploadReport(path: string, key: string): Promise<void> {
+  const { size } = await stat(path);
+  const body = createReadStream(path);
+  try {
+    await s3Client().send(
+      new PutObjectCommand({ Bucket: config().reportsBucket, Key: key, Body: body, ContentLength: size, ContentType: XLSX_CONTENT_TYPE }),
+    );
+  } finally {
+    body.destroy();
+  }
+}
+
+/**
+ * Builds the report, uploads it under `reports/<accountId>/` and returns its presigned download.
+ *
+ * @throws ForbiddenError (403 OUT_OF_SCOPE) for a region outside the caller's scope.
+ * @throws BadRequestError (400) for a region the report kind has no rows for, or a month without a year.
+ */
+export async function exportReport(caller: Caller, request: ReportRequest, sourceIp: string, now: Date = new Date()): Promise<ReportFile> {
+  const content = await CONTENT[request.kind](caller, request);
+  const clock = chinaClock(now);
+  const fileName = `${[content.name, content.region.name, content.period, clock.stamp].filter(Boolean).join('_')}.xlsx`;
+  const title = [content.title, content.region.name, content.period, `生成时间：${clock.date} ${clock.time}`].filter(Boolean).join('　');
+  const key = `reports/${caller.accountId}/${randomUUID()}.xlsx`;
+
+  const rowCount = await withReportFile(
+    { sheetName: content.sheetName, title, columns: content.columns, totalsLabel: '合计' },
+    content.rows,
+    async (file) => {
+      await uploadReport(file.path, key);
+      return file.rowCount;
+    },
+  );
+  const signedAt = Date.now();
+  const downloadUrl = await presignDownload(config().reportsBucket, key, REPORT_DOWNLOAD_SECONDS, fileName);
+
+  const isPeriodic = content.period !== null;
+  await writeAudit({
+    action: 'report.export',
+    outcome: 'success',
+    actorAccountId: caller.accountId,
+    sourceIp,
+    targetType: 'report',
+    targetId: request.kind,
+    after: {
+      region: content.region.code,
+      year: isPeriodic ? (request.year ?? null) : null,
+      month: isPeriodic ? (request.month ?? null) : null,
+      rows: rowCount,
+      fileName,
+    },
+  });
+  return { fileName, downloadUrl, expiresAt: new Date(signedAt + REPORT_DOWNLOAD_SECONDS * 1000).toISOString() };
+}

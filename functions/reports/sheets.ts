@@ -1,0 +1,120 @@
+/**
+ * The columns of each report kind, with the manual's Chinese headers (§2.6.2 数据概览, §2.7 机构数据统计,
+ * §2.6.7 行业分布, §2.9 账号列表), and the mapping of the domain's rows onto them. Pure: no I/O.
+ */
+import { ROLE_NAMES } from '#shared/auth/caller';
+import type { AccountRecord } from '#shared/db/accounts';
+import { maskPhone, regionNames } from '#shared/views/account';
+import type { RegionRow, InstitutionRow } from '#functions/statistics/domain';
+import type { ReportColumn, ReportRow } from './workbook';
+
+const count = (key: string, header: string, width = 12): ReportColumn => ({ key, header, kind: 'count', width, total: 'sum' });
+const yuan = (key: string, header: string, width = 16): ReportColumn => ({ key, header, kind: 'yuan', width, total: 'sum' });
+
+/** 区域数据统计 · 数据概览: one row per child region. */
+export const REGIONAL_OVERVIEW_COLUMNS: readonly ReportColumn[] = [
+  { key: 'name', header: '地区', kind: 'text', width: 22 },
+  count('demandCount', '融资需求笔数', 14),
+  yuan('demandAmount', '需求金额(万元)'),
+  count('acceptedCount', '受理笔数'),
+  yuan('acceptedAmount', '受理金额(万元)'),
+  count('dockingCount', '正在对接数'),
+  yuan('dockingAmount', '正在对接金额(万元)', 20),
+  yuan('intendedAmount', '意向金额(万元)'),
+  count('loanCount', '放款笔数'),
+  yuan('loanAmount', '放款金额(万元)'),
+  { key: 'successRate', header: '放款成功率', kind: 'rate', width: 12, total: { rateOf: ['loanCount', 'acceptedCount'] } },
+  count('badDebtCount', '坏账笔数'),
+  { key: 'badDebtRate', header: '坏账率', kind: 'rate', width: 10, total: { rateOf: ['badDebtCount', 'loanCount'] } },
+  count('enterpriseCount', '注册企业数'),
+  count('institutionCount', '金融机构数'),
+  count('productCount', '金融产品数'),
+  { key: 'opened', header: '开通情况', kind: 'text', width: 10 },
+  { key: 'openedAt', header: '开通日期', kind: 'date', width: 12 },
+];
+
+/** A child region of the statistics API as a 数据概览 row (开通情况 in words, 开通日期 as a date). */
+export function regionalOverviewRow(row: RegionRow): ReportRow {
+  return {
+    name: row.name,
+    ...row.metrics,
+    // Districts have no opening state of their own: blank, not 未开通.
+    opened: row.opened === null ? null : row.opened ? '已开通' : '未开通',
+    openedAt: row.openedAt,
+  };
+}
+
+/** 机构数据统计 · 数据概览: one row per institution of the scope. */
+export const INSTITUTION_COLUMNS: readonly ReportColumn[] = [
+  { key: 'name', header: '金融机构', kind: 'text', width: 36 },
+  { key: 'typeName', header: '机构类型', kind: 'text', width: 14 },
+  count('productCount', '金融产品数(个)', 14),
+  count('acceptedCount', '累计受理数(笔)', 14),
+  yuan('acceptedAmount', '累计受理金额(万元)', 20),
+  count('loanCount', '成功放款(笔)', 14),
+  yuan('loanAmount', '放款金额(万元)'),
+  count('dockingCount', '正在受理量(笔)', 14),
+  yuan('dockingAmount', '正在受理金额(万元)', 20),
+];
+
+/** An institution row of the statistics domain as a report row. */
+export function institutionRow(row: InstitutionRow): ReportRow {
+  return {
+    name: row.name,
+    typeName: row.typeName,
+    productCount: row.productCount,
+    acceptedCount: row.acceptedCount,
+    acceptedAmount: row.acceptedAmount,
+    loanCount: row.loanCount,
+    loanAmount: row.loanAmount,
+    dockingCount: row.dockingCount,
+    dockingAmount: row.dockingAmount,
+  };
+}
+
+/** 行业分布: the 20 sections of GB/T 4754-2017. */
+export const INDUSTRY_COLUMNS: readonly ReportColumn[] = [
+  { key: 'code', header: '门类', kind: 'text', width: 8 },
+  { key: 'name', header: '行业名称', kind: 'text', width: 36 },
+  count('demandCount', '融资需求笔数', 14),
+  yuan('demandAmount', '需求金额(万元)'),
+  count('loanCount', '放款笔数'),
+  yuan('loanAmount', '放款金额(万元)'),
+];
+
+/** 账号列表 (manual §2.9.1), phones always masked; the totals row counts the accounts. */
+export const ACCOUNT_COLUMNS: readonly ReportColumn[] = [
+  { key: 'id', header: 'ID', kind: 'text', width: 10 },
+  { key: 'phone', header: '用户名', kind: 'text', width: 14, total: 'rows' },
+  { key: 'realName', header: '真实姓名', kind: 'text', width: 12 },
+  { key: 'unit', header: '单位', kind: 'text', width: 32 },
+  { key: 'provinceName', header: '省份', kind: 'text', width: 12 },
+  { key: 'cityName', header: '城市', kind: 'text', width: 14 },
+  { key: 'roleName', header: '角色', kind: 'text', width: 8 },
+  { key: 'status', header: '状态', kind: 'text', width: 8 },
+  { key: 'auditStatus', header: '审核状态', kind: 'text', width: 12 },
+  { key: 'createdAt', header: '创建时间', kind: 'datetime', width: 20 },
+];
+
+const STATUS_NAMES: Record<AccountRecord['status'], string> = { enabled: '启用', disabled: '禁用' };
+const AUDIT_STATUS_NAMES: Record<AccountRecord['auditStatus'], string> = {
+  pending: '待审核',
+  approved: '审核通过',
+  rejected: '审核未通过',
+};
+
+/** An account as a 账号列表 row: masked phone, region and role names, statuses in words. */
+export function accountRow(account: AccountRecord): ReportRow {
+  return {
+    id: account.id,
+    // An export leaves the console: never the full number, whoever exports it.
+    phone: maskPhone(account.phone),
+    realName: account.realName,
+    unit: account.unit,
+    ...regionNames(account.provinceCode, account.cityCode),
+    roleName: ROLE_NAMES[account.role],
+    status: STATUS_NAMES[account.status],
+    auditStatus: AUDIT_STATUS_NAMES[account.auditStatus],
+    createdAt: account.createdAt,
+  };
+}
