@@ -36,7 +36,11 @@ async function view(caller: Caller, account: AccountRecord): Promise<AccountView
     administers && account.authorizationLetterKey
       ? await presignDownload(config().uploadsBucket, account.authorizationLetterKey, LETTER_URL_SECONDS)
       : undefined;
-  return presentAccount(account, { revealPhone: administers, authorizationLetterUrl });
+  return presentAccount(account, {
+    revealPhone: administers,
+    canAudit: account.auditStatus === 'pending' && canAudit(caller, account),
+    authorizationLetterUrl,
+  });
 }
 
 /** The target if the caller may see it; 404 otherwise (existence is not revealed). */

@@ -28,6 +28,8 @@ const account = z.object({
   auditStatus: z.enum(['pending', 'approved', 'rejected']),
   auditReason: z.string().nullable(),
   hasPassword: z.boolean(),
+  createdBy: z.number().int().nullable(),
+  canAudit: z.boolean(),
   authorizationLetterUrl: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),

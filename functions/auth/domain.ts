@@ -48,7 +48,7 @@ export async function requestSmsCode(
     // Binding a phone is part of adding an account: only a signed-in administrator may trigger it.
     if (!caller) throw new UnauthenticatedError('绑定手机号需先登录');
     const existing = await getAccountByPhone(input.phone);
-    if (existing) throw new ConflictError('PHONE_TAKEN', '该手机号码已注册账号');
+    if (existing) throw new ConflictError('PHONE_TAKEN', '该手机号码已注册账号', [{ path: 'body.phone', message: '该手机号码已注册账号' }]);
     return requestCode({ phone: input.phone, purpose: 'bind', sourceIp, deliver: true });
   }
   const account = await getAccountByPhone(input.phone);

@@ -108,7 +108,7 @@ export async function createAccount(input: NewAccount, now: Date = new Date()): 
     );
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) {
-      throw new ConflictError('PHONE_TAKEN', '该手机号码已注册账号');
+      throw new ConflictError('PHONE_TAKEN', '该手机号码已注册账号', [{ path: 'body.phone', message: '该手机号码已注册账号' }]);
     }
     throw error;
   }

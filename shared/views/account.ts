@@ -22,6 +22,10 @@ export interface AccountView {
   auditStatus: AccountRecord['auditStatus'];
   auditReason: string | null;
   hasPassword: boolean;
+  /** The account that created this one (none for the bootstrap and demo accounts). */
+  createdBy: number | null;
+  /** Whether the caller may approve or reject it now. */
+  canAudit: boolean;
   authorizationLetterUrl?: string;
   createdAt: string;
   updatedAt: string;
@@ -44,6 +48,7 @@ export function regionNames(provinceCode: string, cityCode?: string): { province
 export interface AccountViewOptions {
   /** Show the full phone (the caller administers this account, or it is their own). */
   revealPhone: boolean;
+  canAudit?: boolean;
   authorizationLetterUrl?: string;
 }
 
@@ -66,6 +71,8 @@ export function presentAccount(account: AccountRecord, options: AccountViewOptio
     auditStatus: account.auditStatus,
     auditReason: account.auditReason ?? null,
     hasPassword: Boolean(account.passwordHash),
+    createdBy: account.createdBy ?? null,
+    canAudit: options.canAudit ?? false,
     ...(options.authorizationLetterUrl ? { authorizationLetterUrl: options.authorizationLetterUrl } : {}),
     createdAt: account.createdAt,
     updatedAt: account.updatedAt,

@@ -165,6 +165,10 @@ describe('accounts permission matrix', () => {
     const decide = (who: string, id: number) =>
       client.request('POST', `/api/accounts/${id}/audit`, { token: people[who]!.token, body: { decision: 'approve', version: 1 } });
 
+    const seenBy = async (who: string, id: number) => (await client.request('GET', `/api/accounts/${id}`, { token: people[who]!.token })).body;
+    expect(await seenBy('FJ', pendingCity.id)).toMatchObject({ canAudit: true, createdBy: people.XM!.id });
+    expect(await seenBy('XM', pendingCity.id)).toMatchObject({ canAudit: false });
+    expect(await seenBy('N1', pendingNational.id)).toMatchObject({ canAudit: false }); // its creator
     expect((await decide('XM', pendingCity.id)).status).toBe(403); // a peer cannot approve
     expect((await decide('FJ', pendingProvince.id)).status).toBe(403);
     expect((await decide('N1', pendingNational.id)).status).toBe(403); // its creator
