@@ -3,11 +3,12 @@
  * stack and the integration tests, on 127.0.0.1 and a free port each.
  */
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '#shared/db/table';
 
@@ -24,20 +25,31 @@ export interface RunningServer {
  */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-}
-
-/** Starts dynalite; `path` keeps its LevelDB store there, otherwise everything lives in memory. */
+/**
+ * Starts dynalite in a child process (its LevelDB work then runs on another core than the handlers
+ * and bulk jobs); `path` keeps its store there, otherwise everything lives in memory.
+ */
 export async function startDynamo(options: { path?: string } = {}): Promise<RunningServer> {
-  const dynalite = require('dynalite') as (opts: Record<string, unknown>) => Server;
-  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+  const child: ChildProcess = fork(fileURLToPath(new URL('./dynalite-process.cjs', import.meta.url)), options.path ? [options.path] : [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [],
   });
-  const { port } = server.address() as AddressInfo;
-  return { endpoint: `http://127.0.0.1:${port}`, stop: () => closeServer(server) };
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message: { port?: number; error?: string }) =>
+      message.port ? resolve(message.port) : reject(new Error(`dynalite: ${message.error ?? 'failed to start'}`)),
+    );
+    child.once('exit', (code) => reject(new Error(`dynalite exited with ${code} before listening`)));
+    child.once('error', reject);
+  });
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.send('stop');
+      }),
+  };
 }
 
 /** Creates the table if it does not exist yet (idempotent: a kept data dir already has it). */

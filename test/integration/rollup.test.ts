@@ -11,7 +11,7 @@ import { startLocalStack, type LocalStack } from '#lib/local/stack';
 import { dynamoClient, documentClient, tableName } from '#shared/db/client';
 import { creditCodeCheckChar } from '#shared/reference/credit-code';
 import { ingestEvents } from '#functions/ingest/domain';
-import { reconcileRollups } from '#functions/rollup/rebuild';
+import { rebuildRollups, reconcileRollups } from '#functions/rollup/rebuild';
 import { applyBatch } from '#functions/rollup/apply';
 import { recordDeltas } from '#functions/rollup/contributions';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -155,6 +155,25 @@ describe('rollup exactness', () => {
     await stack.capture.drain();
     await documentClient().send(new DeleteCommand({ TableName: tableName(), Key: { pk: `INSTITUTION#${INSTITUTIONS[0]!.id}`, sk: 'INSTITUTION' } }));
     await stack.capture.drain();
+    expect((await reconcileRollups()).drifts).toEqual([]);
+  });
+});
+
+describe('reconcile', () => {
+  it('reports a counter that differs from the recomputation', async () => {
+    await stack.capture.drain();
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: { pk: 'STAT#ROOT#all', sk: 'REGION#000000' },
+        UpdateExpression: 'ADD demandCount :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
+    const { drifts } = await reconcileRollups();
+    expect(drifts).toEqual([expect.objectContaining({ pk: 'STAT#ROOT#all', sk: 'REGION#000000', attribute: 'demandCount' })]);
+    expect(drifts[0]!.stored).toBe((drifts[0]!.expected as number) + 1);
+    await rebuildRollups();
     expect((await reconcileRollups()).drifts).toEqual([]);
   });
 });
