@@ -54,3 +54,33 @@ export function useTestStores(options: { s3?: boolean; env?: Record<string, stri
   });
   return stores;
 }
+
+/**
+ * Drops the table and creates it again, empty. dynalite deletes and creates tables asynchronously
+ * (even with zero delays), so each step waits until DescribeTable shows it done.
+ */
+export async function recreateTable(endpoint: string, name: string): Promise<void> {
+  const { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const { createTableInput } = await import('#shared/db/table');
+  const client = new DynamoDBClient({ endpoint, region: 'cn-north-1', credentials: LOCAL_CREDENTIALS });
+  const status = async () => {
+    try {
+      return (await client.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus ?? 'UNKNOWN';
+    } catch (error) {
+      if ((error as Error).name === 'ResourceNotFoundException') return 'GONE';
+      throw error;
+    }
+  };
+  const until = async (wanted: string) => {
+    for (let attempt = 0; attempt < 200 && (await status()) !== wanted; attempt += 1) await new Promise((r) => setTimeout(r, 25));
+    if ((await status()) !== wanted) throw new Error(`table ${name} did not become ${wanted}`);
+  };
+  try {
+    await client.send(new DeleteTableCommand({ TableName: name }));
+    await until('GONE');
+    await client.send(new CreateTableCommand(createTableInput(name)));
+    await until('ACTIVE');
+  } finally {
+    client.destroy();
+  }
+}

@@ -3,12 +3,10 @@
  * through ingestion, counters maintained from the stream) end with identical counters and feed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack, type LocalStack } from '#lib/local/stack';
-import { LOCAL_CREDENTIALS } from '#lib/local/embedded-servers';
+import { recreateTable } from './db-harness';
 import { bulkDocumentClient, tableName } from '#shared/db/client';
-import { createTableInput } from '#shared/db/table';
 import { generateDemoData } from '#lib/demo/generate';
 import { loadInBulk, loadThroughApi } from '#lib/demo/load';
 import { rebuildRollups } from '#functions/rollup/rebuild';
@@ -42,16 +40,6 @@ async function derivedItems(): Promise<Record<string, unknown>[]> {
   return items.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
 }
 
-async function recreateTable(): Promise<void> {
-  const client = new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT, region: 'cn-north-1', credentials: LOCAL_CREDENTIALS });
-  try {
-    await client.send(new DeleteTableCommand({ TableName: tableName() }));
-    await client.send(new CreateTableCommand(createTableInput(tableName())));
-  } finally {
-    client.destroy();
-  }
-}
-
 describe('demo data: bulk load and API path', () => {
   it('end with identical counters', async () => {
     // Recent enough that day counters and the feed are exercised too.
@@ -61,7 +49,7 @@ describe('demo data: bulk load and API path', () => {
     await stack.capture.drain(120_000);
     const viaApi = await derivedItems();
 
-    await recreateTable();
+    await recreateTable(process.env.DYNAMODB_ENDPOINT!, tableName());
     const bulk = await loadInBulk(description);
     expect(bulk.rejected).toBe(0);
     await stack.capture.drain(120_000); // the institutions created by the loader went through the capture

@@ -4,14 +4,11 @@
  * store that already has institutions; `ensureDemoData` loads once and marks the store.
  */
 import { describe, expect, it } from 'vitest';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { useTestStores } from './db-harness';
+import { recreateTable, useTestStores } from './db-harness';
 import { bulkDocumentClient, tableName } from '#shared/db/client';
-import { createTableInput } from '#shared/db/table';
 import { getInstitution, querySpecialists } from '#shared/db/institutions';
 import { getFinancingItem } from '#shared/db/financing';
-import { LOCAL_CREDENTIALS } from '#lib/local/embedded-servers';
 import { generateDemoData } from '#lib/demo/generate';
 import { ensureDemoData, loadInBulk, loadThroughApi, readDemoMarker } from '#lib/demo/load';
 import type { OrderItem } from '#functions/ingest/model';
@@ -33,17 +30,6 @@ async function snapshot(): Promise<Record<string, unknown>[]> {
 
 const FINANCING = new Set(['enterprise', 'product', 'order']);
 
-/** Drops the table and creates it again, empty (the configuration keeps pointing at the same name). */
-async function recreateTable(): Promise<void> {
-  const client = new DynamoDBClient({ endpoint: stores.dynamoEndpoint, region: 'cn-north-1', credentials: LOCAL_CREDENTIALS });
-  try {
-    await client.send(new DeleteTableCommand({ TableName: tableName() }));
-    await client.send(new CreateTableCommand(createTableInput(tableName())));
-  } finally {
-    client.destroy();
-  }
-}
-
 describe('demo data loaders', () => {
   const description = generateDemoData({ orders: 300, institutions: 12, seed: 5, now: NOW });
 
@@ -52,7 +38,7 @@ describe('demo data loaders', () => {
     expect(api).toMatchObject({ events: description.events.length, accepted: description.events.length, duplicates: 0, rejected: 0 });
     const viaApi = await snapshot();
 
-    await recreateTable();
+    await recreateTable(stores.dynamoEndpoint, tableName());
     const bulk = await loadInBulk(description);
     expect(bulk).toMatchObject({ events: description.events.length, accepted: description.events.length, rejected: 0, orders: 300 });
     expect(bulk.ordersPerSecond).toBeGreaterThan(0);
@@ -89,7 +75,7 @@ describe('demo data loaders', () => {
   });
 
   it('fill a fresh store once, rebuild after the load, and mark the store', async () => {
-    await recreateTable();
+    await recreateTable(stores.dynamoEndpoint, tableName());
     const rebuilt: string[] = [];
     const lines: string[] = [];
     const first = await ensureDemoData({
