@@ -1,0 +1,180 @@
+/**
+ * THE API client of the admin site. Paths are relative to `/api`; JSON in and out.
+ * Sends the session's bearer token, refreshes it shortly before it expires while the user
+ * is active, and on 401 clears the session and sends the user to the login page.
+ * Errors become `ApiError` carrying the server's Chinese message; callers show them.
+ */
+import { isUserActive, session } from '../stores/session';
+
+export const API_BASE = '/api';
+
+/** Refresh the token when it expires within this many milliseconds. */
+const REFRESH_WINDOW_MS = 5 * 60 * 1000;
+
+export class ApiError extends Error {
+  status: number;
+  code: string;
+  details?: unknown;
+
+  constructor(status: number, code: string, message: string, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export type Query = Record<string, string | number | boolean | undefined | null>;
+
+type UnauthorizedHandler = (redirect: string) => void;
+
+let unauthorizedHandler: UnauthorizedHandler = (redirect) => {
+  window.location.assign(`/login?redirect=${encodeURIComponent(redirect)}`);
+};
+
+/** Lets the app route to the login page through the router instead of a full reload. */
+export function onUnauthorized(handler: UnauthorizedHandler): void {
+  unauthorizedHandler = handler;
+}
+
+function buildUrl(path: string, query?: Query): string {
+  const url = new URL(API_BASE + (path.startsWith('/') ? path : `/${path}`), window.location.origin);
+  if (query) {
+    for (const [key, value] of Object.entries(query)) {
+      if (value === undefined || value === null || value === '') continue;
+      url.searchParams.set(key, String(value));
+    }
+  }
+  return url.pathname + url.search;
+}
+
+let refreshing: Promise<void> | null = null;
+
+async function refreshIfDue(): Promise<void> {
+  const { token, expiresAt } = session;
+  if (!token || !expiresAt) return;
+  const remaining = Date.parse(expiresAt) - Date.now();
+  if (remaining > REFRESH_WINDOW_MS || remaining <= 0 || !isUserActive()) return;
+  if (!refreshing) {
+    refreshing = (async () => {
+      try {
+        const res = await fetch(buildUrl('/auth/refresh'), {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+        });
+        if (res.ok) {
+          const body = (await res.json()) as { token: string; expiresAt: string };
+          // The session may have been cleared (logout) while the refresh was in flight.
+          if (session.token === token) session.setToken(body.token, body.expiresAt);
+        }
+      } catch {
+        // A failed refresh is not fatal: the current token is still valid for a while.
+      } finally {
+        refreshing = null;
+      }
+    })();
+  }
+  await refreshing;
+}
+
+/**
+ * Refreshes the token when it is due (called on a timer too, so an active user who reads a page
+ * for a while without requests keeps the session).
+ */
+export function keepSessionAlive(): Promise<void> {
+  return refreshIfDue();
+}
+
+function currentLocation(): string {
+  const { pathname, search, hash } = window.location;
+  return pathname.startsWith('/login') ? '/' : pathname + search + hash;
+}
+
+/** A wait in seconds as Chinese text: 45 秒, 15 分钟, 6 小时. */
+function waitText(seconds: number): string {
+  if (seconds < 120) return `${Math.ceil(seconds)} 秒`;
+  if (seconds < 2 * 3600) return `${Math.ceil(seconds / 60)} 分钟`;
+  return `${Math.ceil(seconds / 3600)} 小时`;
+}
+
+async function toApiError(res: Response): Promise<ApiError> {
+  let code = `HTTP_${res.status}`;
+  let message = `请求失败（${res.status}）`;
+  let details: unknown;
+  try {
+    const body = (await res.json()) as { error?: { code?: string; message?: string; details?: unknown } };
+    if (body?.error) {
+      code = body.error.code ?? code;
+      message = body.error.message ?? message;
+      details = body.error.details;
+    }
+  } catch {
+    // Not JSON (a proxy error page): keep the generic message.
+  }
+  if (res.status === 429) {
+    const header = Number(res.headers.get('Retry-After'));
+    const fromDetails = (details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    const wait = Number.isFinite(header) && header > 0 ? header : typeof fromDetails === 'number' ? fromDetails : undefined;
+    if (details === undefined && wait !== undefined) details = { retryAfterSeconds: wait };
+    if (wait !== undefined && wait > 0 && !/\d/.test(message)) message = `${message}（${waitText(wait)}后可重试）`;
+  }
+  return new ApiError(res.status, code, message, details);
+}
+
+async function request<T>(method: string, path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
+  const isAuthCall = path.startsWith('/auth/login') || path.startsWith('/auth/sms-codes');
+  if (!isAuthCall) await refreshIfDue();
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const token = session.token;
+  if (token && !isAuthCall) headers.Authorization = `Bearer ${token}`;
+  let payload: string | undefined;
+  if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    payload = JSON.stringify(options.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path, options.query), { method, headers, body: payload });
+  } catch {
+    throw new ApiError(0, 'NETWORK_ERROR', '网络连接失败，请检查网络后重试');
+  }
+  if (res.status === 401 && !isAuthCall) {
+    const error = await toApiError(res);
+    // Only a request made with the current token ends the session (not one raced by a re-login).
+    if (token && session.token === token) {
+      session.clear();
+      unauthorizedHandler(currentLocation());
+    }
+    throw error;
+  }
+  if (!res.ok) throw await toApiError(res);
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export const api = {
+  get<T>(path: string, query?: Query): Promise<T> {
+    return request<T>('GET', path, { query });
+  },
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return request<T>('POST', path, { body });
+  },
+  put<T>(path: string, body?: unknown): Promise<T> {
+    return request<T>('PUT', path, { body });
+  },
+  patch<T>(path: string, body?: unknown): Promise<T> {
+    return request<T>('PATCH', path, { body });
+  },
+  del<T>(path: string): Promise<T> {
+    return request<T>('DELETE', path);
+  },
+};
+
+/** The message to show for any thrown value. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof Error && error.message) return error.message;
+  return '操作失败，请稍后重试';
+}

@@ -1,0 +1,42 @@
+/** Reference data (regions, industries, institution types), cached for the page's life. */
+import { api } from './client';
+
+export interface Region {
+  code: string;
+  name: string;
+  level: 'province' | 'city' | 'district';
+}
+
+export interface CodeName {
+  code: string;
+  name: string;
+}
+
+/** The code the statistics use for the whole country. */
+export const NATION_CODE = '000000';
+
+const regionCache = new Map<string, Promise<Region[]>>();
+
+/** Provinces (no parent) or the children of a region. */
+export function childRegions(parent?: string): Promise<Region[]> {
+  const key = parent ?? '';
+  let cached = regionCache.get(key);
+  if (!cached) {
+    cached = api.get<Region[]>('/regions', { parent });
+    cached.catch(() => regionCache.delete(key));
+    regionCache.set(key, cached);
+  }
+  return cached;
+}
+
+let institutionTypes: Promise<CodeName[]> | undefined;
+
+export function institutionTypeList(): Promise<CodeName[]> {
+  if (!institutionTypes) {
+    institutionTypes = api.get<CodeName[]>('/institution-types');
+    institutionTypes.catch(() => {
+      institutionTypes = undefined;
+    });
+  }
+  return institutionTypes;
+}

@@ -1,0 +1,69 @@
+/** The metrics of DESIGN.md §3 with their Chinese names and display kinds. */
+import { count, percent, wan } from './format';
+
+export type MetricName =
+  | 'demandCount'
+  | 'demandAmount'
+  | 'acceptedCount'
+  | 'acceptedAmount'
+  | 'dockingCount'
+  | 'dockingAmount'
+  | 'intendedAmount'
+  | 'loanCount'
+  | 'loanAmount'
+  | 'successRate'
+  | 'badDebtCount'
+  | 'badDebtRate'
+  | 'enterpriseCount'
+  | 'institutionCount'
+  | 'productCount'
+  | 'industryCount';
+
+export type Metrics = Record<MetricName, number | null>;
+
+export type MetricKind = 'count' | 'money' | 'rate';
+
+export interface MetricDefinition {
+  name: MetricName;
+  /** Label without the unit. */
+  label: string;
+  kind: MetricKind;
+  /** The unit shown beside a value: 笔, 万元, 家, 个, 种. */
+  unit: string;
+}
+
+/** In the order of the manual's 数据中心 (§2.5.1), then the acceptance metrics. */
+export const METRICS: readonly MetricDefinition[] = [
+  { name: 'demandCount', label: '融资需求笔数', kind: 'count', unit: '笔' },
+  { name: 'demandAmount', label: '需求金额', kind: 'money', unit: '万元' },
+  { name: 'loanCount', label: '放款笔数', kind: 'count', unit: '笔' },
+  { name: 'loanAmount', label: '放款金额', kind: 'money', unit: '万元' },
+  { name: 'dockingCount', label: '正在对接数', kind: 'count', unit: '笔' },
+  { name: 'intendedAmount', label: '意向金额', kind: 'money', unit: '万元' },
+  { name: 'enterpriseCount', label: '注册企业数', kind: 'count', unit: '家' },
+  { name: 'productCount', label: '金融产品种类', kind: 'count', unit: '种' },
+  { name: 'industryCount', label: '涉及行业数', kind: 'count', unit: '个' },
+  { name: 'institutionCount', label: '金融机构数', kind: 'count', unit: '家' },
+  { name: 'successRate', label: '放款成功率', kind: 'rate', unit: '' },
+  { name: 'badDebtCount', label: '坏账笔数', kind: 'count', unit: '笔' },
+  { name: 'badDebtRate', label: '坏账率', kind: 'rate', unit: '' },
+  { name: 'acceptedCount', label: '受理笔数', kind: 'count', unit: '笔' },
+  { name: 'acceptedAmount', label: '受理金额', kind: 'money', unit: '万元' },
+  { name: 'dockingAmount', label: '正在对接金额', kind: 'money', unit: '万元' },
+];
+
+export const METRIC_BY_NAME = Object.fromEntries(METRICS.map((m) => [m.name, m])) as Record<MetricName, MetricDefinition>;
+
+/** A metric value formatted for display (without its unit). */
+export function formatMetric(name: MetricName, value: number | null | undefined): string {
+  const kind = METRIC_BY_NAME[name].kind;
+  if (kind === 'money') return wan(value ?? 0);
+  if (kind === 'rate') return percent(value ?? null);
+  return count(value ?? (name === 'industryCount' ? null : 0));
+}
+
+/** A column or tab header with its unit: 需求金额(万元), 放款笔数(笔). */
+export function metricHeader(name: MetricName): string {
+  const { label, unit } = METRIC_BY_NAME[name];
+  return unit ? `${label}(${unit})` : label;
+}
