@@ -10,6 +10,7 @@ import { ConflictError, NotFoundError, VersionConflictError } from '#shared/http
 import { documentClient, tableName } from './client';
 import { accountIdIndexKey, accountKey, accountScopeIndexKey, accountScopePrefix } from './keys';
 import { nextId } from './counters';
+import { changeClauses, stripKeys } from './expressions';
 
 export type AccountStatus = 'enabled' | 'disabled';
 export type AuditStatus = 'pending' | 'approved' | 'rejected';
@@ -56,13 +57,9 @@ function toItem(account: AccountRecord) {
   };
 }
 
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity', 'ttl'];
-
-/** Strips key attributes from a stored item. */
+/** The account record of a stored item. */
 export function fromItem(item: Record<string, unknown>): AccountRecord {
-  const record = { ...item };
-  for (const key of KEY_ATTRIBUTES) delete record[key];
-  return record as unknown as AccountRecord;
+  return stripKeys<AccountRecord>(item);
 }
 
 /** The account with this phone, or undefined. */
@@ -174,18 +171,8 @@ export async function updateAccount(
 ): Promise<AccountRecord> {
   const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
   const values: Record<string, unknown> = { ':expected': expectedVersion, ':one': 1, ':now': (options.now ?? new Date()).toISOString() };
-  const sets = ['#updatedAt = :now'];
-  const removes: string[] = [];
-  for (const [field, value] of Object.entries(changes)) {
-    if (value === undefined) continue;
-    names[`#${field}`] = field;
-    if (value === '' || value === null) {
-      removes.push(`#${field}`);
-    } else {
-      values[`:${field}`] = value;
-      sets.push(`#${field} = :${field}`);
-    }
-  }
+  const { sets, removes } = changeClauses(changes, names, values);
+  sets.unshift('#updatedAt = :now');
   const adds = ['#version :one'];
   if (options.revokeSessions) {
     names['#tokenVersion'] = 'tokenVersion';

@@ -45,6 +45,7 @@ import {
   specialistPhoneGuardKey,
   type ItemKey,
 } from './keys';
+import { changeClauses, stripKeys } from './expressions';
 
 // ---- records and errors ---------------------------------------------------------------------
 
@@ -187,14 +188,6 @@ export class InstitutionHasSpecialistsError extends ConflictError {
  */
 export const WRITE_SETTLE_MS = 20 * 60_000;
 
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity', 'ttl'];
-
-function stripKeys<T>(item: Record<string, unknown>): T {
-  const record = { ...item };
-  for (const key of KEY_ATTRIBUTES) delete record[key];
-  return record as T;
-}
-
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 async function getItem(key: ItemKey): Promise<Record<string, unknown> | undefined> {
@@ -209,30 +202,6 @@ async function bestEffort(step: string, fields: Record<string, unknown>, work: (
   } catch (error) {
     logger.error(`institutions: ${step} failed; left for self-healing or the reconcile`, { ...fields, error: error as Error });
   }
-}
-
-/**
- * `SET`/`REMOVE` clauses for a change set: `''` and `null` remove the attribute, `undefined` skips it.
- * Names and values are added to the maps given.
- */
-function changeClauses(
-  changes: Record<string, unknown>,
-  names: Record<string, string>,
-  values: Record<string, unknown>,
-): { sets: string[]; removes: string[] } {
-  const sets: string[] = [];
-  const removes: string[] = [];
-  for (const [field, value] of Object.entries(changes)) {
-    if (value === undefined) continue;
-    names[`#${field}`] = field;
-    if (value === '' || value === null) {
-      removes.push(`#${field}`);
-    } else {
-      values[`:${field}`] = value;
-      sets.push(`#${field} = :${field}`);
-    }
-  }
-  return { sets, removes };
 }
 
 // ---- guards ---------------------------------------------------------------------------------
