@@ -172,6 +172,8 @@ export async function editAccount(caller: Caller, id: number, input: EditInput, 
   const target = await visibleAccount(caller, id);
   const self = target.id === caller.accountId;
   if (self && input.status === 'disabled') throw new ForbiddenError('不能禁用自己的账号', 'CANNOT_MODIFY_SELF');
+  // One's own password changes only through PUT /me/password, which asks for the current one.
+  if (self && input.password) throw new ForbiddenError('请在“修改密码”中修改本人密码', 'CANNOT_MODIFY_SELF');
   if (input.password) assertStrongPassword(input.password, 'body.password');
 
   const changes: AccountChanges = {};

@@ -16,7 +16,6 @@ import { MODULES_BY_ROLE, presentAccount, scopeOf } from '#shared/views/account'
 import {
   AppError,
   BadRequestError,
-  ConflictError,
   ForbiddenError,
   RateLimitedError,
   UnauthenticatedError,
@@ -47,35 +46,55 @@ export async function requestSmsCode(
   if (input.purpose === 'bind') {
     // Binding a phone is part of adding an account: only a signed-in administrator may trigger it.
     if (!caller) throw new UnauthenticatedError('绑定手机号需先登录');
+    // The same answer whether or not the phone has an account (POST /accounts says PHONE_TAKEN when
+    // it matters); a phone that has one gets no SMS.
     const existing = await getAccountByPhone(input.phone);
-    if (existing) throw new ConflictError('PHONE_TAKEN', '该手机号码已注册账号', [{ path: 'body.phone', message: '该手机号码已注册账号' }]);
-    return requestCode({ phone: input.phone, purpose: 'bind', sourceIp, deliver: true });
+    return requestCode({ phone: input.phone, purpose: 'bind', sourceIp, deliver: !existing });
   }
   const account = await getAccountByPhone(input.phone);
   return requestCode({ phone: input.phone, purpose: 'login', sourceIp, deliver: Boolean(account) });
 }
 
-async function lockedForSeconds(phone: string, now: Date): Promise<number> {
-  const result = await documentClient().send(
-    new GetCommand({ TableName: tableName(), Key: loginFailureKey(phone), ConsistentRead: true }),
-  );
-  const until = result.Item?.lockedUntil ? Date.parse(String(result.Item.lockedUntil)) : 0;
-  return until > now.getTime() ? (until - now.getTime()) / 1000 : 0;
+/**
+ * Counts a password attempt BEFORE the password is checked, so that guesses sent in parallel cannot
+ * outrun the lock: at most MAX_PASSWORD_FAILURES attempts are let through between two successes, and a
+ * locked phone is refused at once. Returns how many attempts are now pending or failed.
+ */
+async function reservePasswordAttempt(phone: string, now: Date): Promise<number> {
+  try {
+    const result = await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: loginFailureKey(phone),
+        UpdateExpression: 'SET entity = :entity, #ttl = :ttl ADD failures :one',
+        ConditionExpression:
+          '(attribute_not_exists(lockedUntil) OR lockedUntil <= :now) AND (attribute_not_exists(failures) OR failures < :max)',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':max': MAX_PASSWORD_FAILURES,
+          ':now': now.toISOString(),
+          ':entity': 'login-failure',
+          ':ttl': epochSeconds(now) + 86_400,
+        },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(result.Attributes?.failures);
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    const current = await documentClient().send(
+      new GetCommand({ TableName: tableName(), Key: loginFailureKey(phone), ConsistentRead: true }),
+    );
+    const until = current.Item?.lockedUntil ? Date.parse(String(current.Item.lockedUntil)) : 0;
+    const wait = until > now.getTime() ? (until - now.getTime()) / 1000 : LOCKOUT_MS / 1000;
+    throw new RateLimitedError(wait, '密码错误次数过多，请 15 分钟后再试或使用验证码登录', 'LOGIN_LOCKED');
+  }
 }
 
-/** Counts a wrong password; the 5th in a row locks password login for 15 minutes. */
-async function recordPasswordFailure(phone: string, now: Date): Promise<boolean> {
-  const result = await documentClient().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: loginFailureKey(phone),
-      UpdateExpression: 'SET entity = :entity, #ttl = :ttl ADD failures :one',
-      ExpressionAttributeNames: { '#ttl': 'ttl' },
-      ExpressionAttributeValues: { ':one': 1, ':entity': 'login-failure', ':ttl': epochSeconds(now) + 86_400 },
-      ReturnValues: 'UPDATED_NEW',
-    }),
-  );
-  if (Number(result.Attributes?.failures) < MAX_PASSWORD_FAILURES) return false;
+/** The attempt failed: the one that reaches the limit locks password login for 15 minutes. */
+async function recordPasswordFailure(phone: string, attempts: number, now: Date): Promise<boolean> {
+  if (attempts < MAX_PASSWORD_FAILURES) return false;
   await documentClient().send(
     new UpdateCommand({
       TableName: tableName(),
@@ -109,11 +128,15 @@ export async function login(input: LoginInput, sourceIp: string, now: Date = new
 
   let account: AccountRecord | undefined;
   if ('password' in input) {
-    const locked = await lockedForSeconds(phone, now);
-    if (locked > 0) throw await fail('locked', new RateLimitedError(locked, '密码错误次数过多，请 15 分钟后再试或使用验证码登录', 'LOGIN_LOCKED'));
+    let attempts: number;
+    try {
+      attempts = await reservePasswordAttempt(phone, now);
+    } catch (error) {
+      throw await fail('locked', error as Error);
+    }
     account = await getAccountByPhone(phone);
     if (!(await verifyPassword(input.password, account?.passwordHash))) {
-      const lockedNow = await recordPasswordFailure(phone, now);
+      const lockedNow = await recordPasswordFailure(phone, attempts, now);
       if (lockedNow) {
         await writeAudit({ action: 'auth.lockout', outcome: 'success', actorPhone: phone, sourceIp, reason: 'password failures' }, now);
       }

@@ -33,13 +33,17 @@ function encodeCursor(key: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
+/** The sort keys a feed page can end on (see feedKeys): anything else is not one of our cursors. */
+const FEED_SORT_KEY = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#(loan|demand|enterprise|institution)#[A-Za-z0-9._:-]{1,64}$/;
+const FEED_KIND_SORT_KEY = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#[A-Za-z0-9._:-]{1,64}$/;
+
 function decodeCursor(cursor: string, regionCode: string, kind: FeedKind | undefined): Record<string, unknown> {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
     // A cursor is only good for the feed it came from: never let one reach into another region or kind.
-    if (key.pk === `FEED#${regionCode}` && typeof key.sk === 'string') {
+    if (key.pk === `FEED#${regionCode}` && typeof key.sk === 'string' && FEED_SORT_KEY.test(key.sk)) {
       if (!kind) return { pk: key.pk, sk: key.sk };
-      if (key.gsi3pk === `FEED#${regionCode}#${kind}` && typeof key.gsi3sk === 'string') {
+      if (key.gsi3pk === `FEED#${regionCode}#${kind}` && typeof key.gsi3sk === 'string' && FEED_KIND_SORT_KEY.test(key.gsi3sk)) {
         return { pk: key.pk, sk: key.sk, gsi3pk: key.gsi3pk, gsi3sk: key.gsi3sk };
       }
     }

@@ -50,7 +50,9 @@ export async function ingestEvent(event: ValidEvent): Promise<'applied' | 'dupli
       await putFinancingItem(result.item, current?.version ?? 0);
       return 'applied';
     } catch (error) {
-      if (!(error instanceof StaleRecordError) || attempt >= MAX_ATTEMPTS) throw error;
+      if (!(error instanceof StaleRecordError)) throw error;
+      // Still contended after several tries: report this event, keep the batch's other answers.
+      if (attempt >= MAX_ATTEMPTS) return { code: 'CONCURRENT_UPDATE', message: '记录正被同时修改，请稍后重发该事件' };
     }
   }
 }

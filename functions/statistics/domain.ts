@@ -12,6 +12,7 @@ import { institutionTypeName, type InstitutionTypeCode } from '#shared/reference
 import { config } from '#shared/config';
 import { presignDownload } from '#shared/storage/s3';
 import { chinaDateParts } from '#shared/time';
+import { BadRequestError } from '#shared/http/errors';
 import { industrySplit, metricsOf, typeSplit, type MetricName, type Metrics } from '#shared/views/metrics';
 import { resolvePeriod, resolveRegion, type StatsPeriod, type StatsRegion } from './scope';
 
@@ -46,8 +47,11 @@ export async function trend(
     });
   }
   const currentYear = chinaDateParts(new Date()).year;
-  const to = query.to ?? currentYear;
+  const to = query.to ?? Math.max(currentYear, query.from ?? currentYear);
   const from = query.from ?? to - 7;
+  if (from > to || to - from > 30) {
+    throw new BadRequestError('VALIDATION_FAILED', '请求参数不正确', [{ path: 'query.from', message: 'from 须不晚于 to，且跨度不超过 30 年' }]);
+  }
   const years = await getTrendCounters(region.code, { years: [from, to] });
   return Array.from({ length: to - from + 1 }, (_, i) => ({ year: from + i, ...trendPoint(years.get(String(from + i))) }));
 }

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { API_PREFIX, routeKey, type AnyRoute, type ApiModule } from '#shared/http/route';
 import { createRouter } from '#shared/http/router';
@@ -164,8 +164,17 @@ async function serveStatic(siteDir: string | undefined, url: URL, response: Serv
     return;
   }
   const root = resolve(siteDir);
-  const wanted = normalize(join(root, decodeURIComponent(url.pathname)));
-  let file = wanted.startsWith(root) ? wanted : join(root, 'index.html');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(url.pathname);
+  } catch {
+    response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+    response.end('bad request');
+    return;
+  }
+  const wanted = normalize(join(root, decoded));
+  // Only files inside the site folder (not a sibling whose name merely starts the same).
+  let file = wanted === root || wanted.startsWith(root + sep) ? wanted : join(root, 'index.html');
   try {
     if (!(await stat(file)).isFile()) file = join(root, 'index.html');
   } catch {
@@ -201,7 +210,10 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== API_PREFIX && !url.pathname.startsWith(`${API_PREFIX}/`)) {
-      void serveStatic(options.siteDir, url, response);
+      serveStatic(options.siteDir, url, response).catch(() => {
+        if (!response.headersSent) response.writeHead(500);
+        response.end();
+      });
       return;
     }
     const requestId = randomUUID();

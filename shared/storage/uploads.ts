@@ -66,7 +66,9 @@ export async function createUpload(accountId: number, input: { purpose: UploadPu
  * size. `field` names the request field in error details.
  */
 export async function verifyUpload(accountId: number, purpose: UploadPurpose, key: string, field: string): Promise<void> {
-  if (!key.startsWith(uploadPrefix(accountId, purpose)) || key.includes('..')) {
+  const name = key.slice(uploadPrefix(accountId, purpose).length);
+  // Only the exact form createUpload hands out: a prefix, a UUID and a known extension.
+  if (!key.startsWith(uploadPrefix(accountId, purpose)) || !/^[0-9a-f-]{36}\.(pdf|jpg|png|svg)$/.test(name)) {
     throw new BadRequestError('UPLOAD_NOT_OWNED', '文件不属于当前用户的上传', [{ path: field, message: '无效的文件' }]);
   }
   const head = await headObject(config().uploadsBucket, key);

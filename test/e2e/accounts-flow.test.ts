@@ -123,6 +123,9 @@ describe('accounts end to end', () => {
     const wrongType = await client.request('POST', '/api/accounts', { token: provinceToken, body: { ...base, phone: '15900000006', authorizationLetterKey: html } });
     expect(wrongType.status).toBe(415);
 
+    const odd = await client.request('POST', '/api/accounts', { token: provinceToken, body: { ...base, phone: '15900000007', authorizationLetterKey: `${grant.body.key.slice(0, -4)}\u0000.pdf` } });
+    expect(odd.body.error?.code).toBe('UPLOAD_NOT_OWNED');
+
     const tooBig = await client.request('POST', '/api/uploads', { token: provinceToken, body: { purpose: 'authorization-letter', contentType: 'application/pdf', size: 6 * 1024 * 1024 } });
     expect(tooBig.status).toBe(413);
     const badType = await client.request('POST', '/api/uploads', { token: provinceToken, body: { purpose: 'authorization-letter', contentType: 'application/zip', size: 100 } });

@@ -156,6 +156,10 @@ describe('accounts permission matrix', () => {
     expect(disable.status).toBe(403);
     const audit = await client.request('POST', `/api/accounts/${fj.id}/audit`, { token: fj.token, body: { decision: 'approve', version: me.body.version } });
     expect(audit.status).toBe(403);
+    // One's own password changes only through PUT /me/password, which asks for the current one.
+    const password = await client.request('PATCH', `/api/accounts/${fj.id}`, { token: fj.token, body: { version: me.body.version, password: 'Hijack#2026' } });
+    expect(password.status).toBe(403);
+    expect((await client.request('POST', '/api/auth/login', { body: { phone: fj.phone, password: 'Hijack#2026' } })).status).toBe(401);
   });
 
   it('lets the right auditor decide pending accounts, and nobody else', async () => {

@@ -69,6 +69,12 @@ describe('sign-in over HTTP', () => {
     expect(bind.status).toBe(401);
     const bound = await client.request('POST', '/api/auth/sms-codes', { body: { phone: '13312345679', purpose: 'bind' }, token: login.body.token });
     expect(bound.status).toBe(202);
+    // A phone that already has an account gets the same answer, and no SMS.
+    const taken = await client.request('POST', '/api/auth/sms-codes', { body: { phone: province!.phone, purpose: 'bind' }, token: login.body.token });
+    expect(taken.status).toBe(202);
+    expect(taken.text).toBe(bound.text);
+    const outbox = await client.request('GET', `/api/dev/sms-outbox?phone=${province!.phone}`);
+    expect(outbox.body.filter((message: { purpose: string }) => message.purpose === 'bind')).toEqual([]);
   });
 
   it('lets a user who logged in by SMS set a first password', async () => {

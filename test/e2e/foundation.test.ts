@@ -79,6 +79,12 @@ describe('local stack over HTTP', () => {
     expect(response.body.error.code).toBe('ROUTE_NOT_FOUND');
   });
 
+  it('survives a path that cannot be decoded', async () => {
+    const response = await fetch(`${client.url}/%ZZ`);
+    expect(response.status).toBeLessThan(500);
+    expect((await client.request('GET', '/api/health')).status).toBe(200);
+  });
+
   it('serves a page at the root even before the site is built', async () => {
     const response = await fetch(`${client.url}/`);
     expect(response.headers.get('content-type')).toContain('text/html');

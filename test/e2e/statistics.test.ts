@@ -318,6 +318,12 @@ describe('statistics against an independent computation', () => {
     const loans = await get('national', '/api/dynamics/feed?kind=loan');
     expect(loans.body.items.map((item: { amount: number }) => item.amount)).toEqual([350_000]);
     expect((await get('city', `/api/dynamics/feed?cursor=${first.body.nextCursor}`)).status).toBe(400);
+    const forged = Buffer.from(JSON.stringify({ pk: 'FEED#350000', sk: 'x'.repeat(1400) })).toString('base64url');
+    expect((await get('province', `/api/dynamics/feed?cursor=${forged}`)).status).toBe(400);
+    const future = await get('national', '/api/stats/trend?from=2100');
+    expect(future.status).toBe(200);
+    expect(future.body).toEqual([{ year: 2100, demandCount: 0, demandAmount: 0, loanCount: 0, loanAmount: 0 }]);
+    expect((await get('national', '/api/stats/trend?from=2030&to=2020')).status).toBe(400);
   });
 });
 

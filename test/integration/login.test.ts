@@ -69,6 +69,18 @@ describe('password login', () => {
     await expect(login({ phone: user.phone, password: PASSWORD }, '10.0.0.1', after)).resolves.toMatchObject({ mustSetPassword: false });
   });
 
+  it('lets no more than five guesses through when they arrive in parallel', async () => {
+    const user = await account();
+    const now = new Date('2026-11-27T04:00:00Z');
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => login({ phone: user.phone, password: 'Wrong#2026' }, '10.0.0.9', now).catch((e: unknown) => e)),
+    );
+    const statuses = answers.map((answer) => (answer as { status: number }).status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(MAX_PASSWORD_FAILURES);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(20 - MAX_PASSWORD_FAILURES);
+    await expect(login({ phone: user.phone, password: PASSWORD }, '10.0.0.9', new Date(now.getTime() + 1000))).rejects.toMatchObject({ status: 429 });
+  });
+
   it('locks unknown phones the same way, so a lock reveals nothing', async () => {
     const now = new Date('2026-11-27T03:00:00Z');
     for (let i = 0; i < MAX_PASSWORD_FAILURES; i += 1) {
