@@ -5,7 +5,7 @@
 import type { Caller } from '#shared/auth/caller';
 import { ALL_TIME, NATION_REGION } from '#shared/db/keys';
 import { getChildCounters, getInstitutionCounters, getRegionCounters, getTrendCounters, type CounterItem } from '#shared/db/stats';
-import { getInstitution, queryInstitutions, type InstitutionRecord } from '#shared/db/institutions';
+import { getInstitutions, queryInstitutions, type InstitutionRecord } from '#shared/db/institutions';
 import { childRegions } from '#shared/reference/regions';
 import { industryName } from '#shared/reference/industries';
 import { institutionTypeName, type InstitutionTypeCode } from '#shared/reference/institution-types';
@@ -165,9 +165,10 @@ export async function institutionRows(caller: Caller, query: PeriodQuery & { typ
   const period = resolvePeriod(query.year, query.month);
   const [counters, located] = await Promise.all([getInstitutionCounters(region.code, period.key), institutionsIn(region, query.type)]);
   const byId = new Map(located.map((institution) => [institution.id, institution]));
-  const outsiders = [...counters.keys()].filter((id) => !byId.has(id));
-  for (const institution of await Promise.all(outsiders.map((id) => getInstitution(id)))) {
-    if (institution && (!query.type || institution.type === query.type)) byId.set(institution.id, institution);
+  // Institutions located elsewhere that accepted orders of this scope's enterprises.
+  const outsiders = await getInstitutions([...counters.keys()].filter((id) => !byId.has(id)));
+  for (const institution of outsiders.values()) {
+    if (!query.type || institution.type === query.type) byId.set(institution.id, institution);
   }
   const rows: InstitutionRow[] = [];
   for (const [id, institution] of byId) {

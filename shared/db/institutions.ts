@@ -25,7 +25,7 @@
  *   be between its steps, and only if counter and stamp are unchanged since it read them.
  */
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ConflictError, NotFoundError, VersionConflictError } from '#shared/http/errors';
 import { logger } from '#shared/http/logger';
@@ -315,6 +315,25 @@ function institutionItem(record: InstitutionRecord) {
 export async function getInstitution(id: number): Promise<InstitutionRecord | undefined> {
   const item = await getItem(institutionKey(id));
   return item?.entity === 'institution' ? stripKeys<InstitutionRecord>(item) : undefined;
+}
+
+/** Several institutions by id, 100 keys per BatchGetItem (missing ids are absent from the map). */
+export async function getInstitutions(ids: readonly number[]): Promise<Map<number, InstitutionRecord>> {
+  const found = new Map<number, InstitutionRecord>();
+  for (let i = 0; i < ids.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map((id) => ({ ...institutionKey(id) }));
+    for (let attempt = 0; keys && keys.length > 0; attempt += 1) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+      const result: BatchGetCommandOutput = await documentClient().send(
+        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys } } }),
+      );
+      for (const item of result.Responses?.[tableName()] ?? []) {
+        if (item.entity === 'institution') found.set(Number(item.id), stripKeys<InstitutionRecord>(item));
+      }
+      keys = result.UnprocessedKeys?.[tableName()]?.Keys;
+    }
+  }
+  return found;
 }
 
 /**
