@@ -38,7 +38,7 @@ async function view(caller: Caller, account: AccountRecord): Promise<AccountView
       : undefined;
   return presentAccount(account, {
     revealPhone: administers,
-    canAudit: account.auditStatus === 'pending' && canAudit(caller, account),
+    canAudit: account.auditStatus !== 'approved' && canAudit(caller, account),
     authorizationLetterUrl,
   });
 }
@@ -244,7 +244,8 @@ export async function auditAccount(
   if (!canAudit(caller, target)) {
     throw new ForbiddenError(target.id === caller.accountId ? '不能审核自己的账号' : '无权审核该账号', 'AUDIT_NOT_ALLOWED');
   }
-  if (target.auditStatus !== 'pending') throw new ConflictError('ACCOUNT_NOT_PENDING', '该账号不在待审核状态');
+  // A rejected account can be decided again (after its administrators corrected it); an approved one is final.
+  if (target.auditStatus === 'approved') throw new ConflictError('ACCOUNT_NOT_PENDING', '该账号已审核通过');
   const reason = input.reason?.trim();
   if (input.decision === 'reject' && !reason) {
     throw new BadRequestError('VALIDATION_FAILED', '驳回时须填写原因', [{ path: 'body.reason', message: '请填写驳回原因' }]);

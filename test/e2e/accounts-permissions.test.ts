@@ -182,6 +182,10 @@ describe('accounts permission matrix', () => {
     const byOther = await client.request('POST', `/api/accounts/${pendingNational.id}/audit`, { token: n2, body: { decision: 'reject', reason: '材料不全', version: 1 } });
     expect(byOther.status).toBe(200);
     expect(byOther.body).toMatchObject({ auditStatus: 'rejected', auditReason: '材料不全' });
+    // A rejected account can be decided again once corrected; an approved one cannot.
+    const again = await client.request('POST', `/api/accounts/${pendingNational.id}/audit`, { token: n2, body: { decision: 'approve', version: byOther.body.version } });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ auditStatus: 'approved', auditReason: null });
     expect((await decide('FJ', pendingCity.id)).status).toBe(409); // no longer pending
   });
 

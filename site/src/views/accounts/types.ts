@@ -27,7 +27,9 @@ export interface AccountItem {
   hasPassword: boolean;
   authorizationLetterUrl?: string;
   /** Not in today's API view; used when present to hide 审核 on accounts the caller created. */
-  createdBy?: number;
+  createdBy?: number | null;
+  /** Whether the signed-in user may approve or reject this account now. */
+  canAudit?: boolean;
   createdAt: string;
   updatedAt: string;
   version: number;
