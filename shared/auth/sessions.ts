@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
-import { BatchGetCommand, DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { documentClient, tableName } from '#shared/db/client';
 import { accountKey, sessionKey, SESSION_SK_PREFIX } from '#shared/db/keys';
@@ -115,14 +115,18 @@ export interface AuthenticatedSession {
 /** Checks a token against the account and its session; throws UnauthenticatedError otherwise. */
 export async function loadSession(token: string, now: Date = new Date()): Promise<AuthenticatedSession> {
   const claims = await verifyToken(token);
-  const result = await documentClient().send(
-    new BatchGetCommand({
-      RequestItems: {
-        [tableName()]: { Keys: [accountKey(claims.phn), sessionKey(claims.phn, claims.sid)], ConsistentRead: true },
-      },
-    }),
-  );
-  const items = result.Responses?.[tableName()] ?? [];
+  const items: Record<string, unknown>[] = [];
+  let keys: Record<string, unknown>[] | undefined = [{ ...accountKey(claims.phn) }, { ...sessionKey(claims.phn, claims.sid) }];
+  // A throttled BatchGetItem answers with UnprocessedKeys instead of failing: ask again for those.
+  for (let attempt = 0; keys && keys.length > 0; attempt += 1) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(500, 20 * 2 ** attempt)));
+    const result: BatchGetCommandOutput = await documentClient().send(
+      new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys, ConsistentRead: true } } }),
+    );
+    items.push(...(result.Responses?.[tableName()] ?? []));
+    keys = result.UnprocessedKeys?.[tableName()]?.Keys;
+    if (attempt >= 6 && keys?.length) throw new Error('session lookup stayed unprocessed');
+  }
   const accountItem = items.find((item) => item.sk === 'ACCOUNT');
   const sessionItem = items.find((item) => item.sk === sessionKey(claims.phn, claims.sid).sk) as SessionItem | undefined;
   const account = accountItem ? fromItem(accountItem) : undefined;
