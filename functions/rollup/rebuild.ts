@@ -46,30 +46,38 @@ async function scan(
   );
 }
 
-/** The counters as they should be, from every base record. */
+/**
+ * The counters as they should be, from every base record, and the counter items stored now — both from
+ * ONE pass over the table (a Scan reads every item whatever its filter, so two would cost double).
+ */
 export async function computeCounters(
   now: Date,
   progress: Progress = () => undefined,
   onItem: (item: Record<string, unknown>) => void = () => undefined,
-): Promise<Map<string, CounterDelta>> {
+): Promise<{ computed: Map<string, CounterDelta>; stored: Record<string, unknown>[] }> {
   const acc = new DeltaAccumulator();
+  const stored: Record<string, unknown>[] = [];
   let seen = 0;
-  const values: Record<string, AttributeValue> = {};
+  const values: Record<string, AttributeValue> = { ':stat': { S: 'stat' } };
   ROLLUP_SOURCE_ENTITIES.forEach((entity, i) => (values[`:e${i}`] = { S: entity }));
   await scan(
     { expression: `#entity IN (${Object.keys(values).join(', ')})`, names: { '#entity': 'entity' }, values },
     (items) => {
       for (const item of items) {
+        if (item.entity === 'stat') {
+          stored.push(item);
+          continue;
+        }
         addContributions(item, acc, 1, now);
         onItem(item);
+        seen += 1;
       }
-      seen += items.length;
       if (items.length > 0) progress(`已读取 ${seen} 条基础记录`);
     },
   );
   const computed = new Map<string, CounterDelta>();
   for (const entry of acc.nonEmpty()) computed.set(`${entry.ref.pk}|${entry.ref.sk}`, entry);
-  return computed;
+  return { computed, stored };
 }
 
 function counterItem(entry: CounterDelta): Record<string, unknown> {
@@ -110,21 +118,15 @@ async function batchWrite(requests: Record<string, unknown>[], progress: Progres
   );
 }
 
-async function storedCounters(): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  await scan({ expression: '#entity = :stat', names: { '#entity': 'entity' }, values: { ':stat': { S: 'stat' } } }, (page) => items.push(...page));
-  return items;
-}
-
 /** Replaces every counter item by one recomputed from the base records. */
 export async function rebuildRollups(options: { now?: Date; progress?: Progress } = {}): Promise<{ baseCounters: number; removed: number }> {
   const now = options.now ?? new Date();
   const progress = options.progress ?? (() => undefined);
   const feed: Record<string, unknown>[] = [];
-  const computed = await computeCounters(now, progress, (item) => {
+  const { computed, stored } = await computeCounters(now, progress, (item) => {
     for (const entry of feedEntries(undefined, item)) feed.push(...feedItems(entry, now));
   });
-  const stale = (await storedCounters()).filter((item) => !computed.has(`${item.pk}|${item.sk}`));
+  const stale = stored.filter((item) => !computed.has(`${item.pk}|${item.sk}`));
   await batchWrite(
     stale.map((item) => ({ DeleteRequest: { Key: marshall({ pk: item.pk, sk: item.sk }) } })),
     progress,
@@ -156,8 +158,7 @@ const BOOKKEEPING = /^(pk|sk|gsi\d(pk|sk)|entity|kind|regionCode|period|day|ttl|
 /** Compares stored counters with a recomputation; returns every difference. */
 export async function reconcileRollups(options: { now?: Date; progress?: Progress } = {}): Promise<{ checked: number; drifts: Drift[] }> {
   const now = options.now ?? new Date();
-  const computed = await computeCounters(now, options.progress);
-  const stored = await storedCounters();
+  const { computed, stored } = await computeCounters(now, options.progress);
   const firstDay = firstDayInWindow(now);
   const drifts: Drift[] = [];
   const seen = new Set<string>();
