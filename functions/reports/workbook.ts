@@ -223,7 +223,13 @@ export async function writeReportWorkbook(
     if (outputError) throw outputError;
     return { rowCount };
   } catch (error) {
-    output.destroy();
+    // Wait until the file is really closed: the stream may still be opening it, and a caller that
+    // removes the file right away would otherwise race the late open and leave it behind.
+    await new Promise<void>((resolve) => {
+      if (output.closed) return resolve();
+      output.once('close', () => resolve());
+      output.destroy();
+    });
     throw error;
   }
 }
