@@ -53,6 +53,7 @@ export class XinyidaiStack extends Stack {
       SMS_MODE: 'sns',
       INGEST_AUTH: 'iam',
       SESSION_SECRET_ARN: this.data.sessionSecret.secretArn,
+      ORIGIN_VERIFY_SECRET_ARN: this.data.originVerifySecret.secretArn,
       APP_VERSION: props.appVersion,
       POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
     };
@@ -71,6 +72,8 @@ export class XinyidaiStack extends Stack {
       props.siteDistPath === null ? undefined : (props.siteDistPath ?? (existsSync(SITE_DIST_PATH) ? SITE_DIST_PATH : undefined));
     this.site = new SiteConstruct(this, 'Site', {
       apiDomainName: this.api.domainName,
+      // A dynamic reference: CloudFormation resolves it at deploy time, the template never holds it.
+      originVerifyToken: this.data.originVerifySecret.secretValue.unsafeUnwrap(),
       accessLogsBucket: this.data.accessLogsBucket,
       siteDistPath,
     });

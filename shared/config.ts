@@ -23,6 +23,8 @@ export interface Config {
   /** Where the session signing secret comes from. */
   sessionSecretArn?: string;
   sessionSecretFile?: string;
+  /** Cloud: the token CloudFront adds to API requests (see shared/http/client-ip.ts). */
+  originVerifySecretArn?: string;
   version: string;
 }
 
@@ -61,6 +63,7 @@ export function config(): Config {
     ingestApiKey: process.env.INGEST_API_KEY || undefined,
     sessionSecretArn: process.env.SESSION_SECRET_ARN || undefined,
     sessionSecretFile: process.env.SESSION_SECRET_FILE || undefined,
+    originVerifySecretArn: process.env.ORIGIN_VERIFY_SECRET_ARN || undefined,
     version: process.env.APP_VERSION ?? '0.1.0',
   };
   if (next.ingestAuth === 'api-key' && !next.ingestApiKey) {

@@ -43,6 +43,8 @@ export class DataConstruct extends Construct {
   /** Receives S3 server access logs and CloudFront standard logs. */
   readonly accessLogsBucket: s3.Bucket;
   readonly sessionSecret: secretsmanager.Secret;
+  /** The token CloudFront adds to API requests, proving their viewer address header is CloudFront's. */
+  readonly originVerifySecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: DataProps = {}) {
     super(scope, id);
@@ -105,6 +107,15 @@ export class DataConstruct extends Construct {
       reason:
         'The key signs live sessions and hashes pending SMS codes; rotating it logs every user out, so it is rotated by an operator, not on a schedule.',
     });
+
+    this.originVerifySecret = new secretsmanager.Secret(this, 'OriginVerifySecret', {
+      description: 'Header value CloudFront adds to /api requests so the API can trust CloudFront-Viewer-Address',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    Validations.of(this.originVerifySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The value is part of the CloudFront distribution config; rotating it means redeploying the distribution, which an operator does.',
+    });
   }
 
   /**
@@ -148,6 +159,7 @@ export class DataConstruct extends Construct {
       );
     }
     this.sessionSecret.grantRead(grantee);
+    this.originVerifySecret.grantRead(grantee);
   }
 
   /** Item reads and writes on the table, Query on each index. */

@@ -14,6 +14,11 @@ import { privateBucketDefaults } from './data';
 import { acknowledgeManagedPolicy, acknowledgePolicyWildcards } from './nag';
 
 export interface SiteProps {
+  /**
+   * Sent by CloudFront as `x-origin-verify` with every API request, so the API trusts the
+   * `CloudFront-Viewer-Address` header (the user's address) only on requests that came through it.
+   */
+  originVerifyToken?: string;
   /** Host name of the HTTP API (`<id>.execute-api.<region>.<suffix>`). */
   apiDomainName: string;
   /** Receives S3 server access logs of the site bucket and CloudFront's standard logs. */
@@ -97,12 +102,14 @@ export class SiteConstruct extends Construct {
           origin: new origins.HttpOrigin(props.apiDomainName, {
             protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
             originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+            ...(props.originVerifyToken ? { customHeaders: { 'x-origin-verify': props.originVerifyToken } } : {}),
           }),
           // A redirect would turn POST into GET in some clients; API calls must be HTTPS from the start.
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
           cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
           // With caching disabled this forwards Authorization too; Host must stay API Gateway's own.
+          // It also forwards CloudFront-Viewer-Address, the user's address (see shared/http/client-ip.ts).
           originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
           responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
         },

@@ -20,6 +20,7 @@ import {
   type ErrorDetail,
 } from './errors';
 import { logger } from './logger';
+import { clientAddress } from './client-ip';
 import type { AnyRoute, RequestContext, RouteInput } from './route';
 import type { Router } from './router';
 
@@ -48,7 +49,7 @@ function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers'] | undefined
 /** 1. Normalise the event (header case, base64 body, missing maps) and find the route. */
 export function normalizeEvent(router: Router<AnyRoute>): ApiMiddleware {
   return {
-    before: (request) => {
+    before: async (request) => {
       const event = request.event;
       event.headers = lowerCaseHeaders(event.headers);
       event.queryStringParameters ??= {};
@@ -62,11 +63,13 @@ export function normalizeEvent(router: Router<AnyRoute>): ApiMiddleware {
         startedAt: Date.now(),
         ctx: {
           requestId: event.requestContext?.requestId ?? request.context.awsRequestId ?? 'unknown',
-          sourceIp: http?.sourceIp ?? 'unknown',
+          sourceIp: await clientAddress(event),
           userAgent: http?.userAgent ?? event.headers['user-agent'] ?? '',
           event,
         },
       };
+      // The origin token has done its work; it reaches neither handlers nor logs.
+      delete event.headers['x-origin-verify'];
       const method = http?.method ?? 'GET';
       const path = event.rawPath ?? http?.path ?? '/';
       // API Gateway sends `$default` only when no route matched: answer with the API's 404 body.

@@ -135,6 +135,7 @@ describe('functions', () => {
       'UPLOADS_BUCKET',
       'REPORTS_BUCKET',
       'SESSION_SECRET_ARN',
+      'ORIGIN_VERIFY_SECRET_ARN',
       'APP_VERSION',
       'POWERTOOLS_LOG_LEVEL',
     ];
@@ -278,6 +279,14 @@ describe('buckets and site', () => {
       }),
     ]);
     expect(config.CustomErrorResponses).toBeUndefined();
+  });
+
+  it('adds the origin token to API requests, resolved from Secrets Manager at deploy time', () => {
+    const distribution = Object.values(template.findResources('AWS::CloudFront::Distribution') as Resources)[0];
+    const origins = (distribution?.Properties.DistributionConfig as { Origins: { CustomOriginConfig?: unknown; OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[] }[] }).Origins;
+    const api = origins.find((origin) => origin.CustomOriginConfig);
+    expect(api?.OriginCustomHeaders).toEqual([{ HeaderName: 'x-origin-verify', HeaderValue: expect.anything() }]);
+    expect(JSON.stringify(api?.OriginCustomHeaders)).toContain('resolve:secretsmanager');
   });
 
   it('keeps to what CloudFront offers in the China regions: Origin Access Identity, no CloudFront Functions', () => {

@@ -1,0 +1,52 @@
+/**
+ * The address of the user behind a request. In the cloud the API is reached through CloudFront, so
+ * API Gateway's `sourceIp` is a CloudFront edge: per-IP limits and audit entries would see edges,
+ * not users. CloudFront forwards the user's address in `CloudFront-Viewer-Address` and adds a secret
+ * `x-origin-verify` header; the viewer address is trusted only when that secret matches, since anyone
+ * calling the API Gateway endpoint directly could send the header themselves.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { config } from '#shared/config';
+
+/** `203.0.113.9:4123` → `203.0.113.9`; `2001:db8::1:443` → `2001:db8::1` (the port is last). */
+export function parseViewerAddress(value: string): string | undefined {
+  const separator = value.lastIndexOf(':');
+  if (separator <= 0) return undefined;
+  const address = value.slice(0, separator).replace(/^\[|\]$/g, '');
+  return /^[0-9a-fA-F.:]+$/.test(address) ? address : undefined;
+}
+
+let token: Promise<string | undefined> | undefined;
+
+function originVerifyToken(): Promise<string | undefined> {
+  const arn = config().originVerifySecretArn;
+  if (!arn) return Promise.resolve(undefined);
+  token ??= new SecretsManagerClient({ region: config().awsRegion })
+    .send(new GetSecretValueCommand({ SecretId: arn }))
+    .then((result) => result.SecretString)
+    .catch((error: unknown) => {
+      token = undefined;
+      throw error;
+    });
+  return token;
+}
+
+function same(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** The user's address: the verified CloudFront viewer address, else API Gateway's source IP. */
+export async function clientAddress(event: APIGatewayProxyEventV2): Promise<string> {
+  const direct = event.requestContext?.http?.sourceIp ?? 'unknown';
+  const headers = event.headers ?? {};
+  const viewer = headers['cloudfront-viewer-address'];
+  const presented = headers['x-origin-verify'];
+  if (!viewer || !presented) return direct;
+  const expected = await originVerifyToken();
+  if (!expected || !same(presented, expected)) return direct;
+  return parseViewerAddress(viewer) ?? direct;
+}
