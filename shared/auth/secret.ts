@@ -7,14 +7,26 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { config } from '#shared/config';
 
 let pending: Promise<Uint8Array> | undefined;
+let client: SecretsManagerClient | undefined;
+const secretTexts = new Map<string, Promise<string | undefined>>();
+
+/** A Secrets Manager secret's text, fetched once per module scope (a failed fetch is retried later). */
+export function secretText(arn: string): Promise<string | undefined> {
+  let text = secretTexts.get(arn);
+  if (!text) {
+    client ??= new SecretsManagerClient({ region: config().awsRegion });
+    text = client.send(new GetSecretValueCommand({ SecretId: arn })).then((result) => result.SecretString);
+    text.catch(() => secretTexts.delete(arn));
+    secretTexts.set(arn, text);
+  }
+  return text;
+}
 
 async function load(): Promise<Uint8Array> {
   const cfg = config();
   let text: string | undefined;
   if (cfg.sessionSecretArn) {
-    const client = new SecretsManagerClient({ region: cfg.awsRegion });
-    const result = await client.send(new GetSecretValueCommand({ SecretId: cfg.sessionSecretArn }));
-    text = result.SecretString;
+    text = await secretText(cfg.sessionSecretArn);
   } else if (cfg.sessionSecretFile) {
     text = (await readFile(cfg.sessionSecretFile, 'utf8')).trim();
   }

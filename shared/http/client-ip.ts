@@ -6,9 +6,9 @@
  * calling the API Gateway endpoint directly could send the header themselves.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { config } from '#shared/config';
+import { secretText } from '#shared/auth/secret';
 
 /** `203.0.113.9:4123` → `203.0.113.9`; `2001:db8::1:443` → `2001:db8::1` (the port is last). */
 export function parseViewerAddress(value: string): string | undefined {
@@ -16,21 +16,6 @@ export function parseViewerAddress(value: string): string | undefined {
   if (separator <= 0) return undefined;
   const address = value.slice(0, separator).replace(/^\[|\]$/g, '');
   return /^[0-9a-fA-F.:]+$/.test(address) ? address : undefined;
-}
-
-let token: Promise<string | undefined> | undefined;
-
-function originVerifyToken(): Promise<string | undefined> {
-  const arn = config().originVerifySecretArn;
-  if (!arn) return Promise.resolve(undefined);
-  token ??= new SecretsManagerClient({ region: config().awsRegion })
-    .send(new GetSecretValueCommand({ SecretId: arn }))
-    .then((result) => result.SecretString)
-    .catch((error: unknown) => {
-      token = undefined;
-      throw error;
-    });
-  return token;
 }
 
 function same(a: string, b: string): boolean {
@@ -46,7 +31,8 @@ export async function clientAddress(event: APIGatewayProxyEventV2): Promise<stri
   const viewer = headers['cloudfront-viewer-address'];
   const presented = headers['x-origin-verify'];
   if (!viewer || !presented) return direct;
-  const expected = await originVerifyToken();
+  const arn = config().originVerifySecretArn;
+  const expected = arn ? await secretText(arn) : undefined;
   if (!expected || !same(presented, expected)) return direct;
   return parseViewerAddress(viewer) ?? direct;
 }
