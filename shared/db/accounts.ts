@@ -10,7 +10,7 @@ import { ConflictError, NotFoundError, VersionConflictError } from '#shared/http
 import { documentClient, tableName } from './client';
 import { accountIdIndexKey, accountKey, accountScopeIndexKey, accountScopePrefix } from './keys';
 import { nextId } from './counters';
-import { changeClauses, stripKeys } from './expressions';
+import { changeClauses, queryAll, stripKeys } from './expressions';
 
 export type AccountStatus = 'enabled' | 'disabled';
 export type AuditStatus = 'pending' | 'approved' | 'rejected';
@@ -132,22 +132,14 @@ export async function setAccountPassword(phone: string, passwordHash: string, no
  */
 export async function listAccountsInScope(role: Role, provinceCode?: string, cityCode?: string): Promise<AccountRecord[]> {
   const prefix = accountScopePrefix(provinceCode, cityCode);
-  const accounts: AccountRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: prefix ? 'gsi2pk = :pk AND begins_with(gsi2sk, :prefix)' : 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': `ACCOUNTS#${role}`, ...(prefix ? { ':prefix': prefix } : {}) },
-        ScanIndexForward: false,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) accounts.push(fromItem(item));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const items = await queryAll({
+    TableName: tableName(),
+    IndexName: 'gsi2',
+    KeyConditionExpression: prefix ? 'gsi2pk = :pk AND begins_with(gsi2sk, :prefix)' : 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': `ACCOUNTS#${role}`, ...(prefix ? { ':prefix': prefix } : {}) },
+    ScanIndexForward: false,
+  });
+  const accounts = items.map(fromItem);
   return accounts.sort((a, b) => b.id - a.id);
 }
 

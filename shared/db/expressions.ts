@@ -1,4 +1,21 @@
-/** Small helpers the repositories share: stored items to records, update-expression clauses. */
+/** Small helpers the repositories share: paged queries, stored items to records, update clauses. */
+import { QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from './client';
+
+/**
+ * Every item a Query matches, page after page. Only for partitions whose size is bounded by design
+ * (a scope's accounts, a city's institutions, a region's children), never by the number of orders.
+ */
+export async function queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page: QueryCommandOutput = await documentClient().send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
 
 /** Attributes that only exist for keys and bookkeeping, never part of a record. */
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity', 'ttl'];

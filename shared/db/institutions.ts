@@ -45,7 +45,7 @@ import {
   specialistPhoneGuardKey,
   type ItemKey,
 } from './keys';
-import { changeClauses, stripKeys } from './expressions';
+import { changeClauses, queryAll, stripKeys } from './expressions';
 
 // ---- records and errors ---------------------------------------------------------------------
 
@@ -407,24 +407,15 @@ export async function queryInstitutions(query: InstitutionQuery): Promise<Instit
     filters.push('(contains(fullName, :name) OR contains(shortName, :name))');
     values[':name'] = query.name;
   }
-  const records: InstitutionRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: keyCondition,
-        ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
-        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
-        ExpressionAttributeValues: values,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) records.push(stripKeys<InstitutionRecord>(item));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return records;
+  const items = await queryAll({
+    TableName: tableName(),
+    IndexName: 'gsi2',
+    KeyConditionExpression: keyCondition,
+    ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+    ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+    ExpressionAttributeValues: values,
+  });
+  return items.map((item) => stripKeys<InstitutionRecord>(item));
 }
 
 /**
@@ -662,24 +653,15 @@ export async function setSpecialistCounter(institutionId: number, seen: Speciali
 
 /** The ids of every institution of a province, from the list index (for the reconcile; not a request path). */
 export async function listInstitutionIds(provinceCode: string): Promise<number[]> {
-  const ids: number[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeNames: { '#id': 'id' },
-        ExpressionAttributeValues: { ':pk': institutionListPartition(provinceCode) },
-        ProjectionExpression: '#id',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) ids.push(Number(item.id));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return ids;
+  const items = await queryAll({
+    TableName: tableName(),
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :pk',
+    ExpressionAttributeNames: { '#id': 'id' },
+    ExpressionAttributeValues: { ':pk': institutionListPartition(provinceCode) },
+    ProjectionExpression: '#id',
+  });
+  return items.map((item) => Number(item.id));
 }
 
 // ---- specialists ----------------------------------------------------------------------------
@@ -692,22 +674,13 @@ export async function getSpecialist(institutionId: number, id: number): Promise<
 
 /** Every specialist of an institution, by id (consistent Query of its partition). */
 export async function querySpecialists(institutionId: number): Promise<SpecialistRecord[]> {
-  const records: SpecialistRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': institutionKey(institutionId).pk, ':prefix': SPECIALIST_SK_PREFIX },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) records.push(stripKeys<SpecialistRecord>(item));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return records;
+  const items = await queryAll({
+    TableName: tableName(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': institutionKey(institutionId).pk, ':prefix': SPECIALIST_SK_PREFIX },
+    ConsistentRead: true,
+  });
+  return items.map((item) => stripKeys<SpecialistRecord>(item));
 }
 
 /**

@@ -2,9 +2,10 @@
  * Reads of the rollup counters and the feed. Every function is one GetItem or one Query (paged only
  * within a partition whose size depends on regions, periods or institutions, never on orders).
  */
-import { GetCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { findRegion } from '#shared/reference/regions';
 import { documentClient, tableName } from './client';
+import { queryAll } from './expressions';
 import {
   dayStatKey,
   INSTITUTION_STAT_SK_PREFIX,
@@ -24,17 +25,6 @@ export function statParent(regionCode: string): string {
   if (regionCode === NATION_REGION) return STAT_ROOT;
   const region = findRegion(regionCode);
   return region?.parentCode ?? NATION_REGION;
-}
-
-async function queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<CounterItem[]> {
-  const items: CounterItem[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page: QueryCommandOutput = await documentClient().send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
 }
 
 /** A region's counters in a period (empty when nothing happened). One GetItem. */
