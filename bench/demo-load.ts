@@ -8,9 +8,9 @@ const ORDERS = Number(process.env.BENCH_DEMO_ORDERS ?? 20_000);
 
 async function main(): Promise<void> {
   const stores = await startBenchStores();
-  const { generateDemoData } = await import('#lib/demo/generate');
-  const { loadInBulk } = await import('#lib/demo/load');
-  const { rebuildRollups } = await import('#functions/rollup/rebuild');
+  const { generateDemoData } = await import('#tools/demo/generate');
+  const { loadInBulk } = await import('#tools/demo/load');
+  const { rebuildRollups } = await import('#tools/rollups');
   let started = performance.now();
   const description = generateDemoData({ orders: ORDERS, seed: 1 });
   const generateSeconds = (performance.now() - started) / 1000;

@@ -57,7 +57,7 @@ function records(prefix: string): DynamoDBRecord[] {
 async function main(): Promise<void> {
   const stores = await startBenchStores();
   const { applyBatch, rollupStats } = await import('#functions/rollup/apply');
-  const { recordDeltas } = await import('#functions/rollup/contributions');
+  const { recordDeltas } = await import('#shared/rollups/contributions');
   const { dynamoClient, tableName } = await import('#shared/db/client');
   const { unmarshall } = await import('@aws-sdk/util-dynamodb');
   const now = new Date();

@@ -20,11 +20,11 @@ async function main(): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   process.env.SMS_ECHO = '0';
-  const { startLocalStack } = await import('#lib/local/stack');
-  const { ensureDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } = await import('#lib/demo/accounts');
-  const { generateDemoData } = await import('#lib/demo/generate');
-  const { loadInBulk } = await import('#lib/demo/load');
-  const { rebuildRollups } = await import('#functions/rollup/rebuild');
+  const { startLocalStack } = await import('#local/stack');
+  const { ensureDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } = await import('#tools/demo/accounts');
+  const { generateDemoData } = await import('#tools/demo/generate');
+  const { loadInBulk } = await import('#tools/demo/load');
+  const { rebuildRollups } = await import('#tools/rollups');
 
   const stack = await startLocalStack({ memory: true, port: 0 });
   await ensureDemoAccounts();

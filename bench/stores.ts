@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ensureTable, LOCAL_CREDENTIALS, startDynamo, startS3, type RunningServer } from '#lib/local/embedded-servers';
+import { ensureTable, LOCAL_CREDENTIALS, startDynamo, startS3, type RunningServer } from '#local/embedded-servers';
 
 export async function startBenchStores(): Promise<{ stop(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'xyd-bench-'));

@@ -17,7 +17,7 @@ import {
   type Gender,
 } from '#shared/db/accounts';
 import { changedFields, writeAudit } from '#shared/db/audit';
-import { hashPassword } from '#shared/auth/passwords';
+import { assertStrongPassword, hashPassword } from '#shared/auth/passwords';
 import { verifyCode } from '#shared/auth/sms-codes';
 import { endSessions } from '#shared/auth/sessions';
 import { config } from '#shared/config';
@@ -25,8 +25,8 @@ import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError
 import { presignDownload } from '#shared/storage/s3';
 import { verifyUpload } from '#shared/storage/uploads';
 import { presentAccount, type AccountView } from '#shared/views/account';
-import { assertStrongPassword } from '#functions/auth/domain';
-import { canAudit, childRole, narrowScope, subordinateRegion, tierOf, tierScope, type Tier } from './policy';
+import { OutOfScopeError } from '#shared/auth/scope';
+import { canAudit, childRole, narrowScope, subordinateRegion, tierOf, tierScope, type Tier } from '#shared/auth/account-policy';
 
 const LETTER_URL_SECONDS = 5 * 60;
 
@@ -105,7 +105,7 @@ export async function addAccount(caller: Caller, input: CreateInput, sourceIp: s
   let region: { provinceCode: string; cityCode?: string };
   if (isPeer) {
     const own = caller.role === 'city' ? caller.cityCode : caller.role === 'province' ? caller.provinceCode : undefined;
-    if (input.regionCode && input.regionCode !== own) throw new ForbiddenError('本级账号只能添加在本地区', 'OUT_OF_SCOPE');
+    if (input.regionCode && input.regionCode !== own) throw new OutOfScopeError('本级账号只能添加在本地区');
     const missing = [
       ...(input.authorizationLetterKey ? [] : [{ path: 'body.authorizationLetterKey', message: '请上传授权书' }]),
       ...(input.smsCode ? [] : [{ path: 'body.smsCode', message: '请输入手机验证码' }]),

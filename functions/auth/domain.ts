@@ -4,18 +4,17 @@
  * only after a correct credential.
  */
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { getAccountByPhone, setAccountPassword, createAccount, type AccountRecord } from '#shared/db/accounts';
+import { getAccountByPhone, setAccountPassword, type AccountRecord } from '#shared/db/accounts';
 import { documentClient, tableName } from '#shared/db/client';
 import { loginFailureKey } from '#shared/db/keys';
 import { writeAudit } from '#shared/db/audit';
-import { hashPassword, passwordProblems, verifyPassword } from '#shared/auth/passwords';
+import { assertStrongPassword, hashPassword, verifyPassword } from '#shared/auth/passwords';
 import { requestCode, verifyCode, type SmsPurpose } from '#shared/auth/sms-codes';
 import { endSession, endSessions, startSession } from '#shared/auth/sessions';
-import { NATION_CODE, type Caller } from '#shared/auth/caller';
+import type { Caller } from '#shared/auth/caller';
 import { MODULES_BY_ROLE, presentAccount, scopeOf } from '#shared/views/account';
 import {
   AppError,
-  BadRequestError,
   ForbiddenError,
   RateLimitedError,
   UnauthenticatedError,
@@ -182,14 +181,6 @@ export async function me(caller: Caller) {
   };
 }
 
-/** Throws 400 WEAK_PASSWORD listing what the rule requires. */
-export function assertStrongPassword(password: string, path = 'body.newPassword'): void {
-  const problems = passwordProblems(password);
-  if (problems.length > 0) {
-    throw new BadRequestError('WEAK_PASSWORD', '密码不符合复杂度要求', problems.map((message) => ({ path, message })));
-  }
-}
-
 /**
  * Sets the caller's password. An account that has one must confirm it; one without (first login by
  * SMS) may set it directly. Other sessions of the account end; this one stays.
@@ -219,32 +210,4 @@ export async function changeOwnPassword(
     sourceIp,
     reason: `${ended} other sessions ended`,
   });
-}
-
-/**
- * Creates the first national account (admin CLI and BOOTSTRAP_PHONE). Idempotent: an existing
- * account with that phone is left as it is.
- */
-export async function bootstrapNationalAccount(input: {
-  phone: string;
-  password?: string;
-  realName?: string;
-  unit?: string;
-}): Promise<{ created: boolean; account: AccountRecord }> {
-  const existing = await getAccountByPhone(input.phone);
-  if (existing) return { created: false, account: existing };
-  if (input.password) assertStrongPassword(input.password, 'password');
-  const account = await createAccount({
-    phone: input.phone,
-    ...(input.password ? { passwordHash: await hashPassword(input.password) } : {}),
-    realName: input.realName ?? '系统管理员',
-    gender: 'male',
-    unit: input.unit ?? '国家发展和改革委员会',
-    role: 'national',
-    provinceCode: NATION_CODE,
-    status: 'enabled',
-    auditStatus: 'approved',
-  });
-  await writeAudit({ action: 'account.bootstrap', outcome: 'success', targetType: 'account', targetId: account.id, reason: 'first national account' });
-  return { created: true, account };
 }

@@ -5,11 +5,12 @@ import { getDayCounters, getFeedPage } from '#shared/db/stats';
 import type { FeedKind } from '#shared/db/keys';
 import { findRegion } from '#shared/reference/regions';
 import { chinaDateParts, chinaDay, chinaDayStart, chinaIsoDate } from '#shared/time';
-import { resolveRegion } from '#functions/statistics/scope';
-import { FEED_WINDOW_DAYS } from '#functions/rollup/feed';
+import { resolveScope } from '#shared/auth/scope';
+import { STATS_PARENT_LEVELS } from '#shared/statistics/queries';
+import { FEED_WINDOW_DAYS } from '#shared/rollups/feed';
 
 export async function daily(caller: Caller, query: { region?: string; days: number }, now: Date = new Date()) {
-  const region = resolveRegion(caller, query.region, ['nation', 'province', 'city']);
+  const region = resolveScope(caller, query.region, STATS_PARENT_LEVELS);
   const { year, month, day } = chinaDateParts(now);
   const today = chinaDayStart(year, month, day).getTime();
   const days = Array.from({ length: query.days }, (_, i) => new Date(today - (query.days - 1 - i) * 86_400_000 + 3_600_000));
@@ -58,7 +59,7 @@ export async function feed(
   query: { region?: string; kind?: FeedKind; cursor?: string; limit: number },
   now: Date = new Date(),
 ) {
-  const region = resolveRegion(caller, query.region, ['nation', 'province', 'city']);
+  const region = resolveScope(caller, query.region, STATS_PARENT_LEVELS);
   const startKey = query.cursor ? decodeCursor(query.cursor, region.code, query.kind) : undefined;
   const page = await getFeedPage(region.code, query.kind, query.limit, startKey);
   const oldest = now.getTime() - FEED_WINDOW_DAYS * 86_400_000;

@@ -1,8 +1,8 @@
 /** Service-to-service ingestion of enterprises, products and orders (API.md "Ingestion"). */
 import { z } from 'zod';
 import { defineRoute } from '#shared/http/route';
-import { eventEnvelopeSchema } from './model';
-import { ingestEvents } from './domain';
+import { eventEnvelopeSchema } from '#shared/financing/model';
+import { ingestEvents } from '#shared/financing/ingest';
 
 export const MAX_EVENTS_PER_BATCH = 100;
 

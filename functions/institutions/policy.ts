@@ -6,9 +6,9 @@
  * - manage (add, edit, enable/disable, delete, specialists): only a user of the institution's own city
  *   (the routes refuse other roles with 403; another city's institution answers 404).
  */
-import { NATION_CODE, scopeRegionCode, type Caller } from '#shared/auth/caller';
-import { BadRequestError, ForbiddenError } from '#shared/http/errors';
-import { findRegion, isWithin, regionPath } from '#shared/reference/regions';
+import type { Caller } from '#shared/auth/caller';
+import { OutOfScopeError, RegionLevelError, resolveScope, UnknownRegionError } from '#shared/auth/scope';
+import { findRegion } from '#shared/reference/regions';
 import type { InstitutionRecord } from '#shared/db/institutions';
 
 type Subject = Pick<Caller, 'role' | 'provinceCode' | 'cityCode'>;
@@ -42,42 +42,33 @@ export function ownScope(caller: Subject): ListScope {
 }
 
 /**
- * Narrows the caller's scope to `regionCode` (a province, city or district), which must lie inside it:
- * 400 for an unknown code, 403 for one outside the scope (never an empty list).
+ * Narrows the caller's scope to `regionCode` (the nation, a province, city or district), which must
+ * lie inside it: 400 UNKNOWN_REGION for an unknown code, 403 OUT_OF_SCOPE for one outside the scope
+ * (never an empty list).
  */
 export function listScope(caller: Subject, regionCode: string | undefined): ListScope {
   if (!regionCode) return ownScope(caller);
-  if (regionCode === NATION_CODE) {
-    if (caller.role !== 'national') throw new ForbiddenError('超出数据权限范围', 'OUT_OF_SCOPE');
-    return {};
-  }
-  if (!findRegion(regionCode)) {
-    throw new BadRequestError('INVALID_REGION', '行政区划代码不存在', [{ path: 'query.regionCode', message: '未知的地区' }]);
-  }
-  const root = scopeRegionCode(caller);
-  if (root !== NATION_CODE && !isWithin(regionCode, root)) throw new ForbiddenError('超出数据权限范围', 'OUT_OF_SCOPE');
-  const [province, city, district] = regionPath(regionCode);
+  const region = resolveScope(caller, regionCode, undefined, 'query.regionCode');
   return {
-    ...(province ? { provinceCode: province.code } : {}),
-    ...(city ? { cityCode: city.code } : {}),
-    ...(district ? { districtCode: district.code } : {}),
+    ...(region.provinceCode ? { provinceCode: region.provinceCode } : {}),
+    ...(region.cityCode ? { cityCode: region.cityCode } : {}),
+    ...(region.districtCode ? { districtCode: region.districtCode } : {}),
   };
 }
 
 /**
- * Where a city user may place an institution (所在区域): a district of their own city. 400 for a code
- * that is not a district, 403 for a district of another city. Returns the district, city and province.
+ * Where a city user may place an institution (所在区域): a district of their own city. 400
+ * UNKNOWN_REGION / INVALID_REGION for an unknown code or one that is not a district, 403 OUT_OF_SCOPE for a district of another city. Returns the district, city and province.
  */
 export function institutionPlace(
   caller: Subject,
   districtCode: string,
 ): { districtCode: string; cityCode: string; provinceCode: string } {
   const region = findRegion(districtCode);
-  if (!region || region.level !== 'district') {
-    throw new BadRequestError('INVALID_DISTRICT', '所在区域须为区县', [{ path: 'body.districtCode', message: '请选择区县' }]);
-  }
+  if (!region) throw new UnknownRegionError('body.districtCode');
+  if (region.level !== 'district') throw new RegionLevelError('body.districtCode', ['district']);
   if (caller.role !== 'city' || !caller.cityCode || region.parentCode !== caller.cityCode) {
-    throw new ForbiddenError('所在区域须为本市的区县', 'OUT_OF_SCOPE');
+    throw new OutOfScopeError('所在区域须为本市的区县');
   }
   return { districtCode, cityCode: caller.cityCode, provinceCode: caller.provinceCode };
 }

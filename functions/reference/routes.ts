@@ -1,7 +1,7 @@
 /** Reference data and health: regions, industries, institution types. */
 import { z } from 'zod';
+import { UnknownRegionError } from '#shared/auth/scope';
 import { defineRoute } from '#shared/http/route';
-import { BadRequestError } from '#shared/http/errors';
 import { childRegions, findRegion } from '#shared/reference/regions';
 import { INDUSTRIES } from '#shared/reference/industries';
 import { INSTITUTION_TYPES } from '#shared/reference/institution-types';
@@ -38,9 +38,7 @@ export const routes = [
     query: z.object({ parent: regionCode.optional() }),
     response: z.array(regionSchema),
     handler: async ({ query }) => {
-      if (query.parent && !findRegion(query.parent)) {
-        throw new BadRequestError('UNKNOWN_REGION', '行政区划代码不存在', [{ path: 'query.parent', message: '未知的地区' }]);
-      }
+      if (query.parent && !findRegion(query.parent)) throw new UnknownRegionError('query.parent');
       return childRegions(query.parent).map(({ code, name, level }) => ({ code, name, level }));
     },
   }),

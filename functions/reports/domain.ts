@@ -9,16 +9,16 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { NATION_CODE, scopeRegionCode, type Caller } from '#shared/auth/caller';
+import type { Caller } from '#shared/auth/caller';
+import { childRole, narrowScope, tierScope, type Tier } from '#shared/auth/account-policy';
+import { resolveScope, type ScopeRegion } from '#shared/auth/scope';
 import { listAccountsInScope } from '#shared/db/accounts';
 import { writeAudit } from '#shared/db/audit';
 import { config } from '#shared/config';
-import { ForbiddenError } from '#shared/http/errors';
-import { findRegion } from '#shared/reference/regions';
+import { NATION_CODE } from '#shared/reference/regions';
 import { presignDownload, s3Client } from '#shared/storage/s3';
-import { industries, institutionRows, regionRows } from '#functions/statistics/domain';
-import { regionOf, resolveRegion, type StatsRegion } from '#functions/statistics/scope';
-import { childRole, narrowScope, tierScope, type Tier } from '#functions/accounts/policy';
+import { periodLabel } from '#shared/statistics/period';
+import { industries, institutionRows, regionRows, STATS_PARENT_LEVELS } from '#shared/statistics/queries';
 import {
   ACCOUNT_COLUMNS,
   accountRow,
@@ -56,40 +56,22 @@ export interface ReportFile {
 /** How long the download link of a report stays valid. */
 export const REPORT_DOWNLOAD_SECONDS = 15 * 60;
 
-const STATS_LEVELS = ['nation', 'province', 'city'] as const;
-
-/**
- * Why `region` cannot be the region of a report of this kind (unknown code, or a level the report
- * has no rows for), or undefined when it can. Scope is checked later, by the domain (403).
- */
-export function reportRegionProblem(kind: ReportKind, region: string): string | undefined {
-  if (region === NATION_CODE) return undefined;
-  const found = findRegion(region);
-  if (!found) return '未知的行政区划代码';
-  if (found.level === 'district') return kind === 'accounts' ? '账号只能按省份或城市导出' : '须为全国、省份或城市';
-  return undefined;
-}
-
 interface ReportContent {
   /** Names the file: 区域数据统计, 机构数据统计, 行业分布, 账号列表. */
   name: string;
   /** The title row's report name. */
   title: string;
   sheetName: string;
-  region: StatsRegion;
+  region: ScopeRegion;
   /** 全部时间 / 2024年 / 2024年4月, or null for reports without a period. */
   period: string | null;
   columns: readonly ReportColumn[];
   rows: ReportRow[];
 }
 
-function periodLabel(year: number | undefined, month: number | undefined): string {
-  if (year === undefined) return '全部时间';
-  return month === undefined ? `${year}年` : `${year}年${month}月`;
-}
-
 async function regionalOverview(caller: Caller, request: ReportRequest): Promise<ReportContent> {
-  const { region, rows } = await regionRows(caller, { region: request.region, year: request.year, month: request.month, sort: 'code', order: 'asc' });
+  const region = resolveScope(caller, request.region, STATS_PARENT_LEVELS, 'body.region');
+  const { rows } = await regionRows(caller, { region: region.code, year: request.year, month: request.month, sort: 'code', order: 'asc' });
   return {
     name: '区域数据统计',
     title: '区域数据统计（数据概览）',
@@ -102,7 +84,8 @@ async function regionalOverview(caller: Caller, request: ReportRequest): Promise
 }
 
 async function institutionReport(caller: Caller, request: ReportRequest): Promise<ReportContent> {
-  const { region, rows } = await institutionRows(caller, { region: request.region, year: request.year, month: request.month });
+  const region = resolveScope(caller, request.region, STATS_PARENT_LEVELS, 'body.region');
+  const { rows } = await institutionRows(caller, { region: region.code, year: request.year, month: request.month });
   rows.sort((a, b) => b.acceptedAmount - a.acceptedAmount || a.institutionId - b.institutionId);
   return {
     name: '机构数据统计',
@@ -116,7 +99,7 @@ async function institutionReport(caller: Caller, request: ReportRequest): Promis
 }
 
 async function industryReport(caller: Caller, request: ReportRequest): Promise<ReportContent> {
-  const region = resolveRegion(caller, request.region, STATS_LEVELS);
+  const region = resolveScope(caller, request.region, STATS_PARENT_LEVELS, 'body.region');
   const rows = await industries(caller, { region: region.code, year: request.year, month: request.month });
   return {
     name: '行业分布',
@@ -131,11 +114,8 @@ async function industryReport(caller: Caller, request: ReportRequest): Promise<R
 
 /** The accounts the caller administers: its peers and (province and national) its subordinates. */
 async function accountReport(caller: Caller, request: ReportRequest): Promise<ReportContent> {
-  let filter = request.region;
-  if (filter === NATION_CODE) {
-    if (caller.role !== 'national') throw new ForbiddenError('超出数据权限范围', 'OUT_OF_SCOPE');
-    filter = undefined;
-  }
+  const region = resolveScope(caller, request.region, STATS_PARENT_LEVELS, 'body.region');
+  const filter = region.code === NATION_CODE ? undefined : region.code;
   const tiers: Tier[] = childRole(caller.role) ? ['peer', 'subordinate'] : ['peer'];
   const scopes = tiers.map((tier) => narrowScope(tierScope(caller, tier), filter));
   const lists = await Promise.all(scopes.map((scope) => listAccountsInScope(scope.role, scope.provinceCode, scope.cityCode)));
@@ -143,7 +123,7 @@ async function accountReport(caller: Caller, request: ReportRequest): Promise<Re
     name: '账号列表',
     title: '账号列表',
     sheetName: '账号列表',
-    region: regionOf(filter ?? scopeRegionCode(caller)),
+    region,
     period: null,
     columns: ACCOUNT_COLUMNS,
     rows: lists.flat().map(accountRow),
@@ -181,7 +161,7 @@ async function uploadReport(path: string, key: string): Promise<void> {
 /**
  * Builds the report, uploads it under `reports/<accountId>/` and returns its presigned download.
  *
- * @throws ForbiddenError (403 OUT_OF_SCOPE) for a region outside the caller's scope.
+ * @throws OutOfScopeError (403 OUT_OF_SCOPE) for a region outside the caller's scope.
  * @throws BadRequestError (400) for a region the report kind has no rows for, or a month without a year.
  */
 export async function exportReport(caller: Caller, request: ReportRequest, sourceIp: string, now: Date = new Date()): Promise<ReportFile> {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defineRoute } from '#shared/http/route';
 import { regionCodeSchema } from '#shared/http/schemas';
-import { exportReport, REPORT_KINDS, reportRegionProblem } from './domain';
+import { exportReport, REPORT_KINDS } from './domain';
 
 const reportRequest = z
   .object({
@@ -15,8 +15,6 @@ const reportRequest = z
     if (body.month !== undefined && body.year === undefined) {
       ctx.addIssue({ code: 'custom', path: ['month'], message: '按月导出须同时指定年份' });
     }
-    const problem = body.region === undefined ? undefined : reportRegionProblem(body.kind, body.region);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['region'], message: problem });
   });
 
 /** The reports module's route table. */

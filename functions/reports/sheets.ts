@@ -5,7 +5,7 @@
 import { ROLE_NAMES } from '#shared/auth/caller';
 import type { AccountRecord } from '#shared/db/accounts';
 import { maskPhone, regionNames } from '#shared/views/account';
-import type { RegionRow, InstitutionRow } from '#functions/statistics/domain';
+import type { RegionRow, InstitutionRow } from '#shared/statistics/queries';
 import type { ReportColumn, ReportRow } from './workbook';
 
 const count = (key: string, header: string, width = 12): ReportColumn => ({ key, header, kind: 'count', width, total: 'sum' });

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { yuanToWan } from '#shared/money';
-import { rate } from '#shared/views/metrics';
+import { rate } from '#shared/statistics/metrics';
 
 /** The MIME type of an .xlsx file. */
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

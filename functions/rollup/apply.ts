@@ -24,8 +24,8 @@ import { dynamoClient, tableName } from '#shared/db/client';
 import { regionTrendIndexKey } from '#shared/db/keys';
 import type { StreamBatchEvent, StreamBatchResponse } from '#shared/db/stream-event';
 import { logger } from '#shared/http/logger';
-import { dayItemExpiry, DeltaAccumulator, recordDeltas, type CounterDelta } from './contributions';
-import { feedEntries, feedItems } from './feed';
+import { dayItemExpiry, DeltaAccumulator, recordDeltas, type CounterDelta } from '#shared/rollups/contributions';
+import { feedEntries, feedItems } from '#shared/rollups/feed';
 
 const MARK_PREFIX = 'wm_';
 const MARK_TIME_PREFIX = 'wt_';

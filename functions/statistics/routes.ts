@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { defineRoute } from '#shared/http/route';
 import { pagingSchema, regionCodeSchema } from '#shared/http/schemas';
 import { INSTITUTION_TYPE_CODES } from '#shared/reference/institution-types';
-import { METRIC_NAMES } from '#shared/views/metrics';
-import { INSTITUTION_COLUMNS, industries, institutionTable, institutionTypes, regionRows, summary, trend } from './domain';
+import { METRIC_NAMES } from '#shared/statistics/metrics';
+import { INSTITUTION_COLUMNS, industries, institutionTypes, regionRows, summary, trend } from '#shared/statistics/queries';
+import { institutionTable } from './domain';
 
 const periodQuery = z.object({
   region: regionCodeSchema.optional(),

@@ -9,23 +9,13 @@ export const ROLE_NAMES: Record<Role, string> = {
   city: '市级',
 };
 
-/** The country-wide scope's region code. */
-export const NATION_CODE = '000000';
-
 export interface Caller {
   accountId: number;
   phone: string;
   role: Role;
-  /** `NATION_CODE` for national users. */
+  /** `NATION_CODE` (shared/reference/regions.ts) for national users. */
   provinceCode: string;
   /** Set for city users only. */
   cityCode?: string;
   sessionId: string;
-}
-
-/** The region code a caller's scope is rooted at: the nation, their province or their city. */
-export function scopeRegionCode(caller: Pick<Caller, 'role' | 'provinceCode' | 'cityCode'>): string {
-  if (caller.role === 'national') return NATION_CODE;
-  if (caller.role === 'province') return caller.provinceCode;
-  return caller.cityCode ?? caller.provinceCode;
 }

@@ -4,6 +4,7 @@
  * The parameters are stored with each hash so they can be raised later without breaking old hashes.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { BadRequestError } from '#shared/http/errors';
 
 const COST = { N: 2 ** 17, r: 8, p: 1 };
 const KEY_LENGTH = 32;
@@ -47,4 +48,15 @@ export function passwordProblems(password: string): string[] {
   if (!/[A-Za-z]/.test(password) || !/\d/.test(password)) problems.push('密码须同时包含字母和数字');
   if (classes < 3) problems.push('密码须包含大写字母、小写字母、数字、特殊字符中的至少 3 类');
   return problems;
+}
+
+/**
+ * Checks the complexity rule. `path` names the field in the error details.
+ * @throws BadRequestError 400 WEAK_PASSWORD listing what the rule requires.
+ */
+export function assertStrongPassword(password: string, path = 'body.newPassword'): void {
+  const problems = passwordProblems(password);
+  if (problems.length > 0) {
+    throw new BadRequestError('WEAK_PASSWORD', '密码不符合复杂度要求', problems.map((message) => ({ path, message })));
+  }
 }

@@ -5,7 +5,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { FinancingItem, InstitutionRef } from '#functions/ingest/model';
+import type { FinancingItem, InstitutionRef } from '#shared/financing/model';
 import { documentClient, tableName } from './client';
 import { financingKey, type FinancingKind } from './keys';
 

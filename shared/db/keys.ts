@@ -135,8 +135,7 @@ export const specialistPhoneGuardKey = (phone: string): ItemKey => ({ pk: `SPECI
 
 // ---- rollup counters (statistics) -----------------------------------------------------------
 
-/** The nation's region code in statistics, and the parent of the nation's own item. */
-export const NATION_REGION = '000000';
+/** The parent of the nation's own statistics item (the nation itself is `NATION_CODE`). */
 export const STAT_ROOT = 'ROOT';
 
 /** A statistics period: all time, a year `Y2024`, a month `M2024-03` (China time). */

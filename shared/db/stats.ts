@@ -3,28 +3,18 @@
  * within a partition whose size depends on regions, periods or institutions, never on orders).
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { findRegion } from '#shared/reference/regions';
+import { findRegion, NATION_CODE } from '#shared/reference/regions';
 import { documentClient, tableName } from './client';
 import { queryAll } from './expressions';
-import {
-  dayStatKey,
-  INSTITUTION_STAT_SK_PREFIX,
-  NATION_REGION,
-  REGION_STAT_SK_PREFIX,
-  regionStatKey,
-  regionTrendIndexKey,
-  STAT_ROOT,
-  type FeedKind,
-  type StatPeriod,
-} from './keys';
+import { dayStatKey, INSTITUTION_STAT_SK_PREFIX, REGION_STAT_SK_PREFIX, regionStatKey, regionTrendIndexKey, STAT_ROOT, type FeedKind, type StatPeriod } from './keys';
 
 export type CounterItem = Record<string, unknown>;
 
 /** The parent under which a region's own counters are stored. */
 export function statParent(regionCode: string): string {
-  if (regionCode === NATION_REGION) return STAT_ROOT;
+  if (regionCode === NATION_CODE) return STAT_ROOT;
   const region = findRegion(regionCode);
-  return region?.parentCode ?? NATION_REGION;
+  return region?.parentCode ?? NATION_CODE;
 }
 
 /** A region's counters in a period (empty when nothing happened). One GetItem. */

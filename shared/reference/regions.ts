@@ -13,6 +13,13 @@ import { areaList } from '@vant/area-data';
 
 export type RegionLevel = 'province' | 'city' | 'district';
 
+/**
+ * The whole country as a region code: the national users' scope, the nation's statistics and feed.
+ * Not a GB/T 2260 code (none exists for the country); {@link findRegion} does not know it.
+ */
+export const NATION_CODE = '000000';
+export const NATION_NAME = '全国';
+
 export interface Region {
   code: string;
   name: string;

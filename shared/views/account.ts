@@ -1,7 +1,7 @@
 /** The API's view of an account (API.md "Accounts"): what the site shows, never the secrets. */
 import type { AccountRecord } from '#shared/db/accounts';
-import { findRegion } from '#shared/reference/regions';
-import { NATION_CODE, ROLE_NAMES, type Caller, type Role } from '#shared/auth/caller';
+import { findRegion, NATION_CODE } from '#shared/reference/regions';
+import { ROLE_NAMES, type Caller, type Role } from '#shared/auth/caller';
 
 export interface AccountView {
   id: number;

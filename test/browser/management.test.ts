@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, ensureDemoAccounts } from '#lib/demo/accounts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, ensureDemoAccounts } from '#tools/demo/accounts';
 import { loginWithPassword, useLocalStack } from '#test/e2e/harness';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));

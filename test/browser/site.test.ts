@@ -8,12 +8,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, ensureDemoAccounts } from '#lib/demo/accounts';
-import { DEFAULT_INGEST_API_KEY } from '#lib/local/stack';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, ensureDemoAccounts } from '#tools/demo/accounts';
+import { DEFAULT_INGEST_API_KEY } from '#local/stack';
 import { createInstitution } from '#shared/db/institutions';
 import { creditCodeCheckChar } from '#shared/reference/credit-code';
 import { yuanToWanText } from '#shared/money';
-import { bootstrapNationalAccount } from '#functions/auth/domain';
+import { bootstrapNationalAccount } from '#tools/bootstrap';
 import { loginWithPassword, useLocalStack } from '../e2e/harness';
 import { ensureSiteBuilt } from './site-build';
 

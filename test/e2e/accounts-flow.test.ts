@@ -3,7 +3,7 @@
  * workflow, disabling, uploads verified before use, and concurrent writes.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } from '#lib/demo/accounts';
+import { ensureDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } from '#tools/demo/accounts';
 import { loginWithPassword, useLocalStack, type Client } from './harness';
 
 const client = useLocalStack();

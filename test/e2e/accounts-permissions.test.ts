@@ -5,8 +5,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, getAccountById, type NewAccount } from '#shared/db/accounts';
 import { hashPassword } from '#shared/auth/passwords';
-import { NATION_CODE, type Role } from '#shared/auth/caller';
+import { type Role } from '#shared/auth/caller';
 import { loginWithPassword, useLocalStack } from './harness';
+import { NATION_CODE } from '#shared/reference/regions';
 
 const client = useLocalStack();
 const PASSWORD = 'Matrix#2026';

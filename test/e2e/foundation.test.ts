@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ensureDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } from '#lib/demo/accounts';
+import { ensureDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } from '#tools/demo/accounts';
 import { loginWithPassword, useLocalStack } from './harness';
 
 const client = useLocalStack();

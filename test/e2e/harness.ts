@@ -3,7 +3,7 @@
  * One stack per test file (each file runs in its own process).
  */
 import { afterAll, beforeAll } from 'vitest';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '#lib/local/stack';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '#local/stack';
 
 export interface ApiResponse<T = any> {
   status: number;

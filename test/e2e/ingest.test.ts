@@ -8,8 +8,8 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '#shared/db/client';
 import { getFinancingItem } from '#shared/db/financing';
 import { creditCodeCheckChar } from '#shared/reference/credit-code';
-import { DEFAULT_INGEST_API_KEY } from '#lib/local/stack';
-import type { OrderItem } from '#functions/ingest/model';
+import { DEFAULT_INGEST_API_KEY } from '#local/stack';
+import type { OrderItem } from '#shared/financing/model';
 import { useLocalStack } from './harness';
 
 const client = useLocalStack();

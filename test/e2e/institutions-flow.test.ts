@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ensureDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } from '#lib/demo/accounts';
+import { ensureDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } from '#tools/demo/accounts';
 import { documentClient, tableName } from '#shared/db/client';
 import { chinaDay } from '#shared/time';
 import { loginWithPassword, useLocalStack } from './harness';
@@ -190,7 +190,7 @@ describe('institution management end to end', () => {
     expect(fuzhou.body.error.code).toBe('OUT_OF_SCOPE');
     const city = await addInstitution({ districtCode: '350200' });
     expect(city.status).toBe(400);
-    expect(city.body.error.details).toEqual([{ path: 'body.districtCode', message: '请选择区县' }]);
+    expect(city.body.error).toMatchObject({ code: 'INVALID_REGION', details: [{ path: 'body.districtCode', message: '须为区县' }] });
     const created = await addInstitution();
     const move = await client.request('PATCH', `/api/institutions/${created.body.id}`, { token: cityToken, body: { version: 1, districtCode: '440103' } });
     expect(move.status).toBe(403);

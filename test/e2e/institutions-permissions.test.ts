@@ -7,10 +7,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '#shared/db/accounts';
 import { hashPassword } from '#shared/auth/passwords';
-import { NATION_CODE, type Role } from '#shared/auth/caller';
+import { type Role } from '#shared/auth/caller';
 import { createInstitution, createSpecialist, getInstitution, getSpecialist, type NewInstitution } from '#shared/db/institutions';
 import { loginWithPassword, useLocalStack } from './harness';
 import { institutionBody, uploadImage } from './institutions-helpers';
+import { NATION_CODE } from '#shared/reference/regions';
 
 const client = useLocalStack();
 const PASSWORD = 'Matrix#2026';

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ensureDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } from '#lib/demo/accounts';
+import { ensureDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } from '#tools/demo/accounts';
 import { documentClient, tableName } from '#shared/db/client';
 import { getInstitution, querySpecialists } from '#shared/db/institutions';
 import { specialistPhoneGuardKey } from '#shared/db/keys';

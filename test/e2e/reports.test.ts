@@ -8,8 +8,8 @@
 import ExcelJS from 'exceljs';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } from '#lib/demo/accounts';
-import { DEFAULT_INGEST_API_KEY } from '#lib/local/stack';
+import { ensureDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } from '#tools/demo/accounts';
+import { DEFAULT_INGEST_API_KEY } from '#local/stack';
 import { createAccount, getAccountByPhone } from '#shared/db/accounts';
 import { documentClient, tableName } from '#shared/db/client';
 import { createInstitution } from '#shared/db/institutions';

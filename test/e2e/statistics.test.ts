@@ -4,11 +4,11 @@
  * same history (all metrics, several periods, each role's scope). Also counts the reads per request.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } from '#lib/demo/accounts';
+import { ensureDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } from '#tools/demo/accounts';
 import { createInstitution } from '#shared/db/institutions';
 import { documentClient } from '#shared/db/client';
 import { creditCodeCheckChar } from '#shared/reference/credit-code';
-import { DEFAULT_INGEST_API_KEY } from '#lib/local/stack';
+import { DEFAULT_INGEST_API_KEY } from '#local/stack';
 import { loginWithPassword, useLocalStack } from './harness';
 
 const client = useLocalStack({ capture: { batchSize: 13, batchWindowMs: 2 } });

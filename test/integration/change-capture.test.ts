@@ -8,8 +8,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { ChangeCapture, shardOfRecord, type ChangeCaptureOptions, type DeliveryFailure } from '#lib/local/change-capture';
-import { ensureTable, LOCAL_CREDENTIALS, startDynamo, type RunningServer } from '#lib/local/embedded-servers';
+import { ChangeCapture, shardOfRecord, type ChangeCaptureOptions, type DeliveryFailure } from '#local/change-capture';
+import { ensureTable, LOCAL_CREDENTIALS, startDynamo, type RunningServer } from '#local/embedded-servers';
 import { rollupStreamFilterPatterns } from '#shared/db/table';
 
 const REGION = 'cn-north-1';

@@ -4,12 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { startLocalStack, type LocalStack } from '#lib/local/stack';
+import { startLocalStack, type LocalStack } from '#local/stack';
 import { recreateTable } from './db-harness';
 import { bulkDocumentClient, tableName } from '#shared/db/client';
-import { generateDemoData } from '#lib/demo/generate';
-import { loadInBulk, loadThroughApi } from '#lib/demo/load';
-import { rebuildRollups } from '#functions/rollup/rebuild';
+import { generateDemoData } from '#tools/demo/generate';
+import { loadInBulk, loadThroughApi } from '#tools/demo/load';
+import { rebuildRollups } from '#tools/rollups';
 
 let stack: LocalStack;
 beforeAll(async () => {

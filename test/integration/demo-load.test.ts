@@ -9,9 +9,9 @@ import { recreateTable, useTestStores } from './db-harness';
 import { bulkDocumentClient, tableName } from '#shared/db/client';
 import { getInstitution, querySpecialists } from '#shared/db/institutions';
 import { getFinancingItem } from '#shared/db/financing';
-import { generateDemoData } from '#lib/demo/generate';
-import { ensureDemoData, loadInBulk, loadThroughApi, readDemoMarker } from '#lib/demo/load';
-import type { OrderItem } from '#functions/ingest/model';
+import { generateDemoData } from '#tools/demo/generate';
+import { ensureDemoData, loadInBulk, loadThroughApi, readDemoMarker } from '#tools/demo/load';
+import type { OrderItem } from '#shared/financing/model';
 
 const stores = useTestStores({ s3: true });
 const NOW = new Date('2026-05-20T04:00:00Z');

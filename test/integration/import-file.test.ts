@@ -13,9 +13,9 @@ import { useTestStores } from './db-harness';
 import { createInstitution } from '#shared/db/institutions';
 import { getFinancingItem } from '#shared/db/financing';
 import { creditCodeCheckChar } from '#shared/reference/credit-code';
-import type { EnterpriseItem, EventEnvelope, OrderItem } from '#functions/ingest/model';
-import { errorFilePath, importEventsFile } from '#lib/import/import-file';
-import { writeImportFile } from '#lib/import/write';
+import type { EnterpriseItem, EventEnvelope, OrderItem } from '#shared/financing/model';
+import { errorFilePath, importEventsFile } from '#tools/import/import-file';
+import { writeImportFile } from '#tools/import/write';
 
 useTestStores();
 

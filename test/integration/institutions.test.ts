@@ -28,7 +28,7 @@ import {
 } from '#shared/db/institutions';
 import { institutionKey, institutionNameGuardKey, specialistPhoneGuardKey } from '#shared/db/keys';
 import { VersionConflictError } from '#shared/http/errors';
-import { reconcileSpecialistCounts } from '#functions/institutions/reconcile';
+import { reconcileSpecialistCounts } from '#tools/specialists';
 
 useTestStores();
 

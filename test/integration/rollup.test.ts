@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { PutCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { startLocalStack, type LocalStack } from '#lib/local/stack';
+import { startLocalStack, type LocalStack } from '#local/stack';
 import { dynamoClient, documentClient, tableName } from '#shared/db/client';
 import { creditCodeCheckChar } from '#shared/reference/credit-code';
-import { ingestEvents } from '#functions/ingest/domain';
-import { rebuildRollups, reconcileRollups } from '#functions/rollup/rebuild';
+import { ingestEvents } from '#shared/financing/ingest';
+import { rebuildRollups, reconcileRollups } from '#tools/rollups';
 import { applyBatch } from '#functions/rollup/apply';
-import { recordDeltas } from '#functions/rollup/contributions';
+import { recordDeltas } from '#shared/rollups/contributions';
 import { marshall } from '@aws-sdk/util-dynamodb';
 
 let stack: LocalStack;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canAudit, childRole, narrowScope, subordinateRegion, tierOf, tierScope } from '#functions/accounts/policy';
-import { NATION_CODE } from '#shared/auth/caller';
+import { canAudit, childRole, narrowScope, subordinateRegion, tierOf, tierScope } from '#shared/auth/account-policy';
+import { NATION_CODE } from '#shared/reference/regions';
 
 const national = { accountId: 1, role: 'national' as const, provinceCode: NATION_CODE };
 const fujian = { accountId: 2, role: 'province' as const, provinceCode: '350000' };

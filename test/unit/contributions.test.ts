@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeltaAccumulator, recordDeltas, addContributions } from '#functions/rollup/contributions';
+import { DeltaAccumulator, recordDeltas, addContributions } from '#shared/rollups/contributions';
 
 const NOW = new Date('2026-11-27T00:00:00Z');
 const base = {

@@ -10,12 +10,12 @@ import {
   type OrderItem,
   type OrderStatus,
   type ProductItem,
-} from '#functions/ingest/model';
-import { generateDemoData, type DemoDescription } from '#lib/demo/generate';
+} from '#shared/financing/model';
+import { generateDemoData, type DemoDescription } from '#tools/demo/generate';
 import { isValidCreditCode } from '#shared/reference/credit-code';
 import { INSTITUTION_TYPE_CODES } from '#shared/reference/institution-types';
 import { INDUSTRY_CODES } from '#shared/reference/industries';
-import { demoProvinces } from '#lib/demo/weights';
+import { demoProvinces } from '#tools/demo/weights';
 import { findRegion } from '#shared/reference/regions';
 
 const NOW = new Date('2026-05-20T04:00:00Z');

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { csvLine, decodeFile, parseCsv } from '#lib/import/csv';
-import { cellTime, eventToRow, ImportLayoutError, mapHeader, rowToEvent, rowValues } from '#lib/import/layout';
-import type { EventEnvelope } from '#functions/ingest/model';
+import { csvLine, decodeFile, parseCsv } from '#tools/import/csv';
+import { cellTime, eventToRow, ImportLayoutError, mapHeader, rowToEvent, rowValues } from '#tools/import/layout';
+import type { EventEnvelope } from '#shared/financing/model';
 
 async function* chunks(...parts: string[]): AsyncGenerator<string> {
   yield* parts;

@@ -8,9 +8,9 @@ import {
   matchesKeyword,
   pageOf,
 } from '#functions/institutions/policy';
-import { planCounterRepair } from '#functions/institutions/reconcile';
+import { planCounterRepair } from '#tools/specialists';
 import { WRITE_SETTLE_MS } from '#shared/db/institutions';
-import { NATION_CODE } from '#shared/auth/caller';
+import { NATION_CODE } from '#shared/reference/regions';
 
 const national = { role: 'national' as const, provinceCode: NATION_CODE };
 const fujian = { role: 'province' as const, provinceCode: '350000' };
@@ -57,15 +57,15 @@ describe('institution policy', () => {
     expect(() => listScope(fujian, NATION_CODE)).toThrow(expect.objectContaining({ status: 403 }));
     expect(() => listScope(xiamen, '350000')).toThrow(expect.objectContaining({ status: 403 }));
     expect(() => listScope(xiamen, '350102')).toThrow(expect.objectContaining({ status: 403 }));
-    expect(() => listScope(national, '999999')).toThrow(expect.objectContaining({ status: 400, code: 'INVALID_REGION' }));
+    expect(() => listScope(national, '999999')).toThrow(expect.objectContaining({ status: 400, code: 'UNKNOWN_REGION' }));
   });
 
   it('places an institution only in a district of the caller’s city', () => {
     expect(institutionPlace(xiamen, '350203')).toEqual({ districtCode: '350203', cityCode: '350200', provinceCode: '350000' });
     expect(() => institutionPlace(xiamen, '350102')).toThrow(expect.objectContaining({ status: 403, code: 'OUT_OF_SCOPE' }));
-    expect(() => institutionPlace(xiamen, '350200')).toThrow(expect.objectContaining({ status: 400, code: 'INVALID_DISTRICT' }));
+    expect(() => institutionPlace(xiamen, '350200')).toThrow(expect.objectContaining({ status: 400, code: 'INVALID_REGION' }));
     expect(() => institutionPlace(xiamen, '999999')).toThrow(
-      expect.objectContaining({ status: 400, details: [{ path: 'body.districtCode', message: '请选择区县' }] }),
+      expect.objectContaining({ status: 400, code: 'UNKNOWN_REGION', details: [{ path: 'body.districtCode', message: '未知的地区' }] }),
     );
     expect(() => institutionPlace(fujian, '350203')).toThrow(expect.objectContaining({ status: 403 }));
   });

@@ -8,7 +8,7 @@ import {
   type OrderItem,
   type OrderStatus,
   type ValidEvent,
-} from '#functions/ingest/model';
+} from '#shared/financing/model';
 
 const NOW = new Date('2026-11-27T00:00:00Z');
 const enterprise: EnterpriseItem = {

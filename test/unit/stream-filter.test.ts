@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { matchesAny, matchesPattern, validatePatterns } from '#lib/local/stream-filter';
+import { matchesAny, matchesPattern, validatePatterns } from '#local/stream-filter';
 import { ROLLUP_SOURCE_ENTITIES, rollupStreamFilterPatterns } from '#shared/db/table';
 
 type Image = Record<string, Record<string, unknown>>;

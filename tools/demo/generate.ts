@@ -9,7 +9,7 @@
  * hundred institutions of all 11 types; orders from 2019-01-01 until `now` with yearly growth,
  * seasonality (Spring Festival dip, year-end peak) and every lifecycle state.
  */
-import type { EventEnvelope, EventType } from '#functions/ingest/model';
+import type { EventEnvelope, EventType } from '#shared/financing/model';
 import { creditCodeCheckChar } from '#shared/reference/credit-code';
 import { INDUSTRY_CODES } from '#shared/reference/industries';
 import { INSTITUTION_TYPE_CODES, type InstitutionTypeCode } from '#shared/reference/institution-types';

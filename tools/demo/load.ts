@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { BatchWriteCommand, GetCommand, PutCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { ingestEvents } from '#functions/ingest/domain';
+import { ingestEvents } from '#shared/financing/ingest';
 import {
   applyEvent,
   eventNeeds,
@@ -30,7 +30,7 @@ import {
   type InstitutionRef,
   type ProductItem,
   type Rejection,
-} from '#functions/ingest/model';
+} from '#shared/financing/model';
 import { bulkDocumentClient, tableName } from '#shared/db/client';
 import { financingRecord, getInstitutionRef } from '#shared/db/financing';
 import {

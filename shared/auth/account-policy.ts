@@ -8,10 +8,11 @@
  * - audit: the level above in the same region decides on pending accounts; a pending national account
  *   is decided by a different national user, never its creator.
  */
-import { NATION_CODE, type Caller, type Role } from '#shared/auth/caller';
+import type { Caller, Role } from './caller';
 import type { AccountRecord } from '#shared/db/accounts';
-import { BadRequestError, ForbiddenError } from '#shared/http/errors';
-import { findRegion, isWithin } from '#shared/reference/regions';
+import { ForbiddenError } from '#shared/http/errors';
+import { findRegion, NATION_CODE } from '#shared/reference/regions';
+import { OutOfScopeError, RegionLevelError, resolveScope } from './scope';
 
 export type Tier = 'peer' | 'subordinate';
 
@@ -66,19 +67,20 @@ export function canAudit(caller: Subject, target: Target): boolean {
 }
 
 /**
- * Narrows a tier's scope by a region filter, which must lie inside the tier's scope (403 otherwise,
- * never an empty list). Accounts carry provinces and cities, so a district is not a valid filter.
+ * Narrows a tier's scope by a region filter (a province or city), which must lie inside the tier's
+ * scope: 403 OUT_OF_SCOPE otherwise, never an empty list; 400 for an unknown code or a district
+ * (accounts carry provinces and cities only).
  */
 export function narrowScope(scope: AccountScope, regionCode: string | undefined): AccountScope {
   if (!regionCode) return scope;
-  const region = findRegion(regionCode);
-  if (!region || region.level === 'district') {
-    throw new BadRequestError('INVALID_REGION', '地区须为省份或城市', [{ path: 'query.regionCode', message: '无效的地区' }]);
-  }
-  const root = scope.cityCode ?? scope.provinceCode ?? NATION_CODE;
-  if (root !== NATION_CODE && !isWithin(regionCode, root)) throw new ForbiddenError('超出数据权限范围', 'OUT_OF_SCOPE');
-  if (region.level === 'province') return { ...scope, provinceCode: region.code };
-  return { ...scope, provinceCode: region.parentCode, cityCode: region.code };
+  // A tier's scope is rooted where its caller's is: the nation, a province or a city.
+  const root: Pick<Caller, 'role' | 'provinceCode' | 'cityCode'> = {
+    role: scope.cityCode ? 'city' : scope.provinceCode ? 'province' : 'national',
+    provinceCode: scope.provinceCode ?? NATION_CODE,
+    cityCode: scope.cityCode,
+  };
+  const region = resolveScope(root, regionCode, ['province', 'city'], 'query.regionCode');
+  return { ...scope, provinceCode: region.provinceCode, ...(region.cityCode ? { cityCode: region.cityCode } : {}) };
 }
 
 /**
@@ -87,13 +89,11 @@ export function narrowScope(scope: AccountScope, regionCode: string | undefined)
  */
 export function subordinateRegion(caller: Subject, regionCode: string | undefined): { provinceCode: string; cityCode?: string } {
   const region = regionCode ? findRegion(regionCode) : undefined;
-  const problem = (message: string) =>
-    new BadRequestError('INVALID_REGION', message, [{ path: 'body.regionCode', message }]);
   if (caller.role === 'national') {
-    if (!region || region.level !== 'province') throw problem('请选择省份');
+    if (!region || region.level !== 'province') throw new RegionLevelError('body.regionCode', ['province']);
     return { provinceCode: region.code };
   }
-  if (!region || region.level !== 'city') throw problem('请选择城市');
-  if (region.parentCode !== caller.provinceCode) throw new ForbiddenError('只能为本省的城市添加账号', 'OUT_OF_SCOPE');
+  if (!region || region.level !== 'city') throw new RegionLevelError('body.regionCode', ['city']);
+  if (region.parentCode !== caller.provinceCode) throw new OutOfScopeError('只能为本省的城市添加账号');
   return { provinceCode: caller.provinceCode, cityCode: region.code };
 }

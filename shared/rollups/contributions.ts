@@ -12,19 +12,8 @@
  * - institution items (scope = nation, province, city of the enterprise) × (all, year, month):
  *   机构数据统计's per-institution columns.
  */
-import { findRegion } from '#shared/reference/regions';
-import {
-  ALL_TIME,
-  dayStatKey,
-  institutionStatKey,
-  monthPeriod,
-  NATION_REGION,
-  regionStatKey,
-  STAT_ROOT,
-  yearPeriod,
-  type ItemKey,
-  type StatPeriod,
-} from '#shared/db/keys';
+import { findRegion, NATION_CODE } from '#shared/reference/regions';
+import { ALL_TIME, dayStatKey, institutionStatKey, monthPeriod, regionStatKey, STAT_ROOT, yearPeriod, type ItemKey, type StatPeriod } from '#shared/db/keys';
 import { chinaDateParts, chinaDay, chinaDayStart } from '#shared/time';
 
 /** Day counters are kept for this many days back (融资动态 shows 15); older days expire. */
@@ -99,8 +88,8 @@ function regionChain(districtCode: string): RegionLevel[] {
     throw new Error(`rollup: unknown district ${districtCode}`);
   }
   return [
-    { code: NATION_REGION, parent: STAT_ROOT, carriesSplits: true },
-    { code: city.parentCode, parent: NATION_REGION, carriesSplits: true },
+    { code: NATION_CODE, parent: STAT_ROOT, carriesSplits: true },
+    { code: city.parentCode, parent: NATION_CODE, carriesSplits: true },
     { code: city.code, parent: city.parentCode, carriesSplits: true },
     { code: district.code, parent: city.code, carriesSplits: false },
   ];
@@ -166,7 +155,7 @@ class Contributor {
   opened(regionCode: string, at: string): void {
     const region = findRegion(regionCode);
     if (!region || region.level === 'district') return;
-    const parent = region.parentCode ?? NATION_REGION;
+    const parent = region.parentCode ?? NATION_CODE;
     const ref: CounterRef = { ...regionStatKey(parent, ALL_TIME, regionCode), kind: 'region', regionCode, period: ALL_TIME };
     this.acc.add(ref, { approvedAccounts: 1 }, this.sign);
     if (this.sign > 0) this.acc.first(ref, 'openedAt', at);

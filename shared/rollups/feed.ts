@@ -4,8 +4,9 @@
  * the counters. Entries are kept for FEED_WINDOW_DAYS (TTL) and written with deterministic keys, so a
  * redelivered record rewrites the same entries.
  */
-import { feedKeys, NATION_REGION, type FeedKind } from '#shared/db/keys';
+import { feedKeys, type FeedKind } from '#shared/db/keys';
 import { epochSeconds } from '#shared/time';
+import { NATION_CODE } from '#shared/reference/regions';
 
 export const FEED_WINDOW_DAYS = 90;
 
@@ -75,7 +76,7 @@ export function feedItems(entry: FeedEntry, now: Date): Record<string, unknown>[
   const time = Date.parse(entry.time);
   if (now.getTime() - time > FEED_WINDOW_DAYS * 86_400_000) return [];
   const ttl = epochSeconds(time) + FEED_WINDOW_DAYS * 86_400;
-  return [NATION_REGION, entry.provinceCode, entry.cityCode].map((region) => ({
+  return [NATION_CODE, entry.provinceCode, entry.cityCode].map((region) => ({
     ...feedKeys(region, entry.time, entry.kind, entry.id),
     entity: 'feed',
     ...entry,

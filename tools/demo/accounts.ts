@@ -4,7 +4,8 @@
  */
 import { createAccount, getAccountByPhone } from '#shared/db/accounts';
 import { hashPassword } from '#shared/auth/passwords';
-import { NATION_CODE, ROLE_NAMES, type Role } from '#shared/auth/caller';
+import { ROLE_NAMES, type Role } from '#shared/auth/caller';
+import { NATION_CODE } from '#shared/reference/regions';
 
 export const DEMO_PASSWORD = 'Demo@2026';
 

@@ -12,8 +12,8 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { bulkDynamoClient, tableName } from '#shared/db/client';
 import { ROLLUP_SOURCE_ENTITIES } from '#shared/db/table';
 import { regionTrendIndexKey } from '#shared/db/keys';
-import { feedEntries, feedItems } from './feed';
-import { addContributions, dayItemExpiry, DeltaAccumulator, firstDayInWindow, type CounterDelta } from './contributions';
+import { feedEntries, feedItems } from '#shared/rollups/feed';
+import { addContributions, dayItemExpiry, DeltaAccumulator, firstDayInWindow, type CounterDelta } from '#shared/rollups/contributions';
 
 export type Progress = (message: string) => void;
 

@@ -25,8 +25,8 @@
  * accepted (需求金额（元）), and the English field names work as headers too. Cells a type does not use
  * are ignored. A time without a zone is China time (UTC+8), as is a spreadsheet date cell.
  */
-import type { EventEnvelope, EventType, Rejection } from '#functions/ingest/model';
-import { EVENT_TYPES } from '#functions/ingest/model';
+import type { EventEnvelope, EventType, Rejection } from '#shared/financing/model';
+import { EVENT_TYPES } from '#shared/financing/model';
 
 export const IMPORT_COLUMNS = [
   { key: 'id', header: '事件编号', note: '必填。每个事件唯一；重复导入同一编号的事件不会重复生效。' },

@@ -7,7 +7,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
-import type { EventEnvelope } from '#functions/ingest/model';
+import type { EventEnvelope } from '#shared/financing/model';
 import { csvLine, UTF8_BOM } from './csv';
 import { eventToRow, IMPORT_COLUMNS, type RowValues } from './layout';
 import { importFormat } from './read';

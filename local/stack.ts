@@ -17,7 +17,7 @@ import { ensureTable, LOCAL_CREDENTIALS, startDynamo, startS3, type RunningServe
 import { startLocalHttpServer, type LocalHttpServer, type ModuleHandler } from './http-server';
 import { ChangeCapture } from './change-capture';
 
-const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 export const LOCAL_TABLE = 'xinyidai-local';
 export const LOCAL_UPLOADS_BUCKET = 'xinyidai-uploads';
@@ -117,7 +117,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const modules = [...API_MODULES, ...LOCAL_MODULES];
     const handlers = new Map<string, ModuleHandler>();
     for (const module of modules) {
-      const entry = (await import(`../../functions/${module.name}/index.ts`)) as { handler: ModuleHandler };
+      const entry = (await import(`../functions/${module.name}/index.ts`)) as { handler: ModuleHandler };
       handlers.set(module.name, entry.handler);
     }
     const defaultSite = join(REPO_ROOT, 'site', 'dist');

@@ -1,0 +1,26 @@
+/** The period a statistics request is about: all time, a year, or a month of a year (China time). */
+import { ALL_TIME, monthPeriod, yearPeriod, type StatPeriod } from '#shared/db/keys';
+import { ValidationError } from '#shared/http/errors';
+
+export interface StatsPeriod {
+  year: number | null;
+  month: number | null;
+  /** The counters' period key: `all`, `Y2024`, `M2024-03`. */
+  key: StatPeriod;
+}
+
+/** Throws ValidationError (400) for a month without a year. */
+export function resolvePeriod(year: number | undefined, month: number | undefined): StatsPeriod {
+  if (month !== undefined && year === undefined) {
+    throw new ValidationError([{ path: 'query.month', message: '按月统计须同时指定年份' }]);
+  }
+  if (year === undefined) return { year: null, month: null, key: ALL_TIME };
+  if (month === undefined) return { year, month: null, key: yearPeriod(year) };
+  return { year, month, key: monthPeriod(year, month) };
+}
+
+/** 全部时间 / 2024年 / 2024年4月. */
+export function periodLabel(year: number | null | undefined, month: number | null | undefined): string {
+  if (year === undefined || year === null) return '全部时间';
+  return month === undefined || month === null ? `${year}年` : `${year}年${month}月`;
+}

@@ -1,0 +1,199 @@
+/**
+ * The statistics of 数据中心, 区域数据统计 and 机构数据统计, read from rollup counters only
+ * (docs/data-model.md, "Counters"): a summary, an industry or type breakdown is one item; children,
+ * trends and institutions are one Query each. The statistics API and the reports both answer from
+ * these functions, so a report always shows what the screens show.
+ */
+import type { Caller } from '#shared/auth/caller';
+import { resolveScope, type ScopeLevel, type ScopeRegion } from '#shared/auth/scope';
+import { ALL_TIME } from '#shared/db/keys';
+import { getChildCounters, getInstitutionCounters, getRegionCounters, getTrendCounters, type CounterItem } from '#shared/db/stats';
+import { getInstitutions, queryInstitutions, type InstitutionRecord } from '#shared/db/institutions';
+import { childRegions, NATION_CODE } from '#shared/reference/regions';
+import { industryName } from '#shared/reference/industries';
+import { institutionTypeName, type InstitutionTypeCode } from '#shared/reference/institution-types';
+import { chinaDateParts } from '#shared/time';
+import { ValidationError } from '#shared/http/errors';
+import { industrySplit, metricsOf, typeSplit, type MetricName, type Metrics } from './metrics';
+import { resolvePeriod, type StatsPeriod } from './period';
+
+/** The levels whose children, trends and splits the counters hold (districts carry no splits). */
+export const STATS_PARENT_LEVELS: readonly ScopeLevel[] = ['nation', 'province', 'city'];
+
+/** What the API shows of a region. */
+export interface RegionRef {
+  code: string;
+  name: string;
+  level: ScopeLevel;
+}
+
+export const regionRef = (region: ScopeRegion): RegionRef => ({ code: region.code, name: region.name, level: region.level });
+
+export interface PeriodQuery {
+  region?: string;
+  year?: number;
+  month?: number;
+}
+
+export async function summary(caller: Caller, query: PeriodQuery) {
+  const region = resolveScope(caller, query.region);
+  const period = resolvePeriod(query.year, query.month);
+  const item = await getRegionCounters(region.code, period.key);
+  return { region: regionRef(region), period: { year: period.year, month: period.month }, metrics: metricsOf(item, { hasIndustrySplit: region.level !== 'district' }) };
+}
+
+const TREND_FIELDS = ['demandCount', 'demandAmount', 'loanCount', 'loanAmount'] as const;
+const trendPoint = (item: CounterItem | undefined) =>
+  Object.fromEntries(TREND_FIELDS.map((name) => [name, Number(item?.[name] ?? 0)])) as Record<(typeof TREND_FIELDS)[number], number>;
+
+export async function trend(
+  caller: Caller,
+  query: { region?: string; from?: number; to?: number; granularity: 'year' | 'month'; year?: number },
+) {
+  const region = resolveScope(caller, query.region, STATS_PARENT_LEVELS);
+  if (query.granularity === 'month') {
+    const year = query.year ?? chinaDateParts(new Date()).year;
+    const months = await getTrendCounters(region.code, { monthsOf: year });
+    return Array.from({ length: 12 }, (_, i) => {
+      const month = i + 1;
+      return { year, month, ...trendPoint(months.get(`${year}-${String(month).padStart(2, '0')}`)) };
+    });
+  }
+  const currentYear = chinaDateParts(new Date()).year;
+  const to = query.to ?? Math.max(currentYear, query.from ?? currentYear);
+  const from = query.from ?? to - 7;
+  if (from > to || to - from > 30) {
+    throw new ValidationError([{ path: 'query.from', message: 'from 须不晚于 to，且跨度不超过 30 年' }]);
+  }
+  const years = await getTrendCounters(region.code, { years: [from, to] });
+  return Array.from({ length: to - from + 1 }, (_, i) => ({ year: from + i, ...trendPoint(years.get(String(from + i))) }));
+}
+
+export interface RegionRow {
+  code: string;
+  name: string;
+  level: string;
+  opened: boolean | null;
+  openedAt: string | null;
+  metrics: Metrics;
+}
+
+export function sortRows<T>(rows: T[], value: (row: T) => number | string | null, order: 'asc' | 'desc'): T[] {
+  const direction = order === 'asc' ? 1 : -1;
+  return rows.sort((a, b) => {
+    const left = value(a);
+    const right = value(b);
+    if (left === right) return 0;
+    if (left === null) return 1; // no value sorts last either way
+    if (right === null) return -1;
+    return (left < right ? -1 : 1) * direction;
+  });
+}
+
+/** The children of a region (provinces, cities or districts) with their metrics and 开通情况. */
+export async function regionRows(
+  caller: Caller,
+  query: PeriodQuery & { sort?: MetricName | 'code'; order?: 'asc' | 'desc' },
+): Promise<{ region: ScopeRegion; period: StatsPeriod; rows: RegionRow[] }> {
+  const region = resolveScope(caller, query.region, STATS_PARENT_LEVELS);
+  const period = resolvePeriod(query.year, query.month);
+  const [counters, allTime] = await Promise.all([
+    getChildCounters(region.code, period.key),
+    period.key === ALL_TIME ? undefined : getChildCounters(region.code, ALL_TIME),
+  ]);
+  const opening = allTime ?? counters;
+  const children = region.code === NATION_CODE ? childRegions() : childRegions(region.code);
+  const rows = children.map((child): RegionRow => {
+    const item = counters.get(child.code) ?? {};
+    const openedItem = opening.get(child.code);
+    const canOpen = child.level !== 'district';
+    return {
+      code: child.code,
+      name: child.name,
+      level: child.level,
+      opened: canOpen ? Number(openedItem?.approvedAccounts ?? 0) > 0 : null,
+      openedAt: canOpen && Number(openedItem?.approvedAccounts ?? 0) > 0 ? String(openedItem?.openedAt ?? '') || null : null,
+      metrics: metricsOf(item, { hasIndustrySplit: child.level !== 'district' }),
+    };
+  });
+  const sort = query.sort ?? 'loanAmount';
+  sortRows(rows, (row) => (sort === 'code' ? row.code : row.metrics[sort]), query.order ?? (sort === 'code' ? 'asc' : 'desc'));
+  return { region, period, rows };
+}
+
+export async function industries(caller: Caller, query: PeriodQuery) {
+  const region = resolveScope(caller, query.region, STATS_PARENT_LEVELS);
+  const period = resolvePeriod(query.year, query.month);
+  const item = await getRegionCounters(region.code, period.key);
+  return industrySplit(item).map((row) => ({ ...row, name: industryName(row.code)! }));
+}
+
+export async function institutionTypes(caller: Caller, query: PeriodQuery) {
+  const region = resolveScope(caller, query.region, STATS_PARENT_LEVELS);
+  const period = resolvePeriod(query.year, query.month);
+  const item = await getRegionCounters(region.code, period.key);
+  return typeSplit(item).map((row) => ({ ...row, name: institutionTypeName(row.type)! }));
+}
+
+export const INSTITUTION_COLUMNS = [
+  'productCount',
+  'acceptedCount',
+  'acceptedAmount',
+  'loanCount',
+  'loanAmount',
+  'dockingCount',
+  'dockingAmount',
+] as const;
+export type InstitutionColumn = (typeof INSTITUTION_COLUMNS)[number];
+
+export interface InstitutionRow extends Record<InstitutionColumn, number> {
+  institutionId: number;
+  name: string;
+  shortName: string;
+  type: string;
+  typeName: string;
+  logoKey: string | null;
+  provinceCode: string | null;
+  cityCode: string | null;
+}
+
+/** The institutions located in a region (the nation: every province's). */
+async function institutionsIn(region: ScopeRegion, type: InstitutionTypeCode | undefined): Promise<InstitutionRecord[]> {
+  if (region.level === 'nation') {
+    const lists = await Promise.all(childRegions().map((province) => queryInstitutions({ provinceCode: province.code, type })));
+    return lists.flat();
+  }
+  return queryInstitutions({ provinceCode: region.provinceCode!, cityCode: region.cityCode, districtCode: region.districtCode, type });
+}
+
+/**
+ * Every institution of the scope (those located in it, and those that accepted orders of its
+ * enterprises) with its order metrics inside the scope, before paging.
+ */
+export async function institutionRows(caller: Caller, query: PeriodQuery & { type?: InstitutionTypeCode }) {
+  const region = resolveScope(caller, query.region, STATS_PARENT_LEVELS);
+  const period = resolvePeriod(query.year, query.month);
+  const [counters, located] = await Promise.all([getInstitutionCounters(region.code, period.key), institutionsIn(region, query.type)]);
+  const byId = new Map(located.map((institution) => [institution.id, institution]));
+  // Institutions located elsewhere that accepted orders of this scope's enterprises.
+  const outsiders = await getInstitutions([...counters.keys()].filter((id) => !byId.has(id)));
+  for (const institution of outsiders.values()) {
+    if (!query.type || institution.type === query.type) byId.set(institution.id, institution);
+  }
+  const rows: InstitutionRow[] = [];
+  for (const [id, institution] of byId) {
+    const item = counters.get(id) ?? {};
+    rows.push({
+      institutionId: id,
+      name: institution.fullName,
+      shortName: institution.shortName,
+      type: institution.type,
+      typeName: institutionTypeName(institution.type) ?? institution.type,
+      logoKey: institution.logoKey || null,
+      provinceCode: institution.provinceCode,
+      cityCode: institution.cityCode,
+      ...(Object.fromEntries(INSTITUTION_COLUMNS.map((name) => [name, Number(item[name] ?? 0)])) as Record<InstitutionColumn, number>),
+    });
+  }
+  return { region, period, rows };
+}

@@ -1,0 +1,41 @@
+/**
+ * The demo data set of a fresh store, as `npm start` and `npm run demo-data` load it: the demo
+ * accounts, then the national data set bulk-loaded once per store, then the rollups rebuilt.
+ *
+ * The bulk writes bypass the change capture, so the counters are rebuilt from the base records —
+ * after the capture has delivered what it already holds (the demo accounts, say), or those records
+ * would be counted twice.
+ */
+import type { LocalStack } from '#local/stack';
+import { rebuildRollups } from '#tools/rollups';
+import { throttledProgress, type Progress } from '#tools/store';
+import { ensureDemoAccounts } from './accounts';
+import { ensureDemoData, type EnsureDemoDataResult } from './load';
+
+export interface DemoSetupOptions {
+  /** Orders of the data set (default 20 000). */
+  orders?: number;
+  seed?: number;
+  onProgress?: Progress;
+}
+
+/** Loads the demo data set into the stack's store unless it is there already. */
+export async function ensureDemoDataSet(stack: Pick<LocalStack, 'capture'>, options: DemoSetupOptions = {}): Promise<EnsureDemoDataResult> {
+  const progress = options.onProgress ?? (() => undefined);
+  return ensureDemoData({
+    orders: options.orders,
+    seed: options.seed,
+    onProgress: progress,
+    rebuild: async () => {
+      await stack.capture.drain(300_000);
+      await rebuildRollups({ progress: throttledProgress(progress) });
+    },
+  });
+}
+
+/** `npm start`'s demo: the three demo accounts and the data set; returns the login lines to print. */
+export async function prepareDemo(stack: Pick<LocalStack, 'capture'>, options: DemoSetupOptions = {}): Promise<string[]> {
+  const lines = await ensureDemoAccounts();
+  await ensureDemoDataSet(stack, options);
+  return lines;
+}
