@@ -7,15 +7,15 @@
  * after a bulk load; in the cloud with the stream's event source mapping disabled). Reconcile only
  * reads and reports every difference.
  */
-import { BatchWriteItemCommand, ScanCommand, type AttributeValue, type BatchWriteItemCommandOutput, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { bulkDynamoClient, tableName } from '#shared/db/client';
+import { ScanCommand, type AttributeValue, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { batchWriteItems, type WriteRequest } from '#shared/db/batch';
+import { bulkDocumentClient, bulkDynamoClient, tableName } from '#shared/db/client';
 import { ROLLUP_SOURCE_ENTITIES } from '#shared/db/table';
-import { regionTrendIndexKey } from '#shared/db/keys';
 import { feedEntries, feedItems } from '#shared/rollups/feed';
-import { addContributions, dayItemExpiry, DeltaAccumulator, firstDayInWindow, type CounterDelta } from '#shared/rollups/contributions';
-
-export type Progress = (message: string) => void;
+import { addContributions, DeltaAccumulator, firstDayInWindow, type CounterDelta } from '#shared/rollups/contributions';
+import { COUNTER_ENTITY, counterItem, isBookkeepingAttribute } from '#shared/rollups/counter-items';
+import type { Progress } from './store';
 
 const SCAN_SEGMENTS = 4;
 
@@ -58,13 +58,13 @@ export async function computeCounters(
   const acc = new DeltaAccumulator();
   const stored: Record<string, unknown>[] = [];
   let seen = 0;
-  const values: Record<string, AttributeValue> = { ':stat': { S: 'stat' } };
+  const values: Record<string, AttributeValue> = { ':stat': { S: COUNTER_ENTITY } };
   ROLLUP_SOURCE_ENTITIES.forEach((entity, i) => (values[`:e${i}`] = { S: entity }));
   await scan(
     { expression: `#entity IN (${Object.keys(values).join(', ')})`, names: { '#entity': 'entity' }, values },
     (items) => {
       for (const item of items) {
-        if (item.entity === 'stat') {
+        if (item.entity === COUNTER_ENTITY) {
           stored.push(item);
           continue;
         }
@@ -80,42 +80,15 @@ export async function computeCounters(
   return { computed, stored };
 }
 
-function counterItem(entry: CounterDelta): Record<string, unknown> {
-  const { ref } = entry;
-  const item: Record<string, unknown> = { pk: ref.pk, sk: ref.sk, entity: 'stat', kind: ref.kind };
-  if (ref.regionCode) item.regionCode = ref.regionCode;
-  if (ref.period) item.period = ref.period;
-  if (ref.day) {
-    item.day = ref.day;
-    item.ttl = dayItemExpiry(ref.day);
-  }
-  if (ref.kind === 'region' && ref.regionCode && ref.period) Object.assign(item, regionTrendIndexKey(ref.regionCode, ref.period));
-  for (const [name, value] of entry.values) item[name] = value;
-  for (const [name, value] of entry.firsts) item[name] = value;
-  return item;
-}
-
-async function batchWrite(requests: Record<string, unknown>[], progress: Progress, label: string): Promise<void> {
-  let done = 0;
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < requests.length; i += 25) chunks.push(requests.slice(i, i + 25));
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < chunks.length) {
-        let pending: Record<string, unknown>[] | undefined = chunks[next++];
-        for (let attempt = 0; pending && pending.length > 0; attempt += 1) {
-          const result: BatchWriteItemCommandOutput = await bulkDynamoClient().send(
-            new BatchWriteItemCommand({ RequestItems: { [tableName()]: pending as never } }),
-          );
-          pending = result.UnprocessedItems?.[tableName()] as Record<string, unknown>[] | undefined;
-          if (pending?.length) await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt)));
-        }
-        done += 1;
-        if (done % 200 === 0 || done === chunks.length) progress(`${label} ${Math.min(done * 25, requests.length)}/${requests.length}`);
-      }
-    }),
-  );
+/** Puts or deletes in calls of 25, several in flight, with a progress line now and then. */
+async function writeAll(requests: WriteRequest[], progress: Progress, label: string): Promise<void> {
+  await batchWriteItems(requests, {
+    client: bulkDocumentClient(),
+    concurrency: 8,
+    onProgress: (done, total) => {
+      if (done % 5000 < 25 || done === total) progress(`${label} ${done}/${total}`);
+    },
+  });
 }
 
 /** Replaces every counter item by one recomputed from the base records. */
@@ -127,21 +100,9 @@ export async function rebuildRollups(options: { now?: Date; progress?: Progress 
     for (const entry of feedEntries(undefined, item)) feed.push(...feedItems(entry, now));
   });
   const stale = stored.filter((item) => !computed.has(`${item.pk}|${item.sk}`));
-  await batchWrite(
-    stale.map((item) => ({ DeleteRequest: { Key: marshall({ pk: item.pk, sk: item.sk }) } })),
-    progress,
-    '已清除旧汇总',
-  );
-  await batchWrite(
-    [...computed.values()].map((entry) => ({ PutRequest: { Item: marshall(counterItem(entry), { removeUndefinedValues: true }) } })),
-    progress,
-    '已写入汇总',
-  );
-  await batchWrite(
-    feed.map((item) => ({ PutRequest: { Item: marshall(item, { removeUndefinedValues: true }) } })),
-    progress,
-    '已写入融资动态',
-  );
+  await writeAll(stale.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })), progress, '已清除旧汇总');
+  await writeAll([...computed.values()].map((entry) => ({ PutRequest: { Item: counterItem(entry) } })), progress, '已写入汇总');
+  await writeAll(feed.map((item) => ({ PutRequest: { Item: item } })), progress, '已写入融资动态');
   return { baseCounters: computed.size, removed: stale.length };
 }
 
@@ -152,8 +113,6 @@ export interface Drift {
   stored: number | string | null;
   expected: number | string | null;
 }
-
-const BOOKKEEPING = /^(pk|sk|gsi\d(pk|sk)|entity|kind|regionCode|period|day|ttl|wm_.*|wt_.*)$/;
 
 /** Compares stored counters with a recomputation; returns every difference. */
 export async function reconcileRollups(options: { now?: Date; progress?: Progress } = {}): Promise<{ checked: number; drifts: Drift[] }> {
@@ -168,7 +127,7 @@ export async function reconcileRollups(options: { now?: Date; progress?: Progres
     // Day items outside the window are expiring housekeeping, not counters anyone reads.
     if (item.kind === 'day' && String(item.day) < firstDay) continue;
     const expected = computed.get(id);
-    const names = new Set([...Object.keys(item).filter((name) => !BOOKKEEPING.test(name)), ...(expected ? [...expected.values.keys(), ...expected.firsts.keys()] : [])]);
+    const names = new Set([...Object.keys(item).filter((name) => !isBookkeepingAttribute(name)), ...(expected ? [...expected.values.keys(), ...expected.firsts.keys()] : [])]);
     for (const name of names) {
       const want = expected?.values.get(name) ?? expected?.firsts.get(name) ?? (typeof item[name] === 'string' ? null : 0);
       const have = (item[name] as number | string | undefined) ?? (typeof want === 'string' ? null : 0);

@@ -9,26 +9,17 @@
  * so the hottest key (the nation's all-time item) costs one write per batch, not per record.
  * Marks older than the stream's 24-hour retention (plus a margin) are pruned on the way.
  */
-import {
-  BatchGetItemCommand,
-  BatchWriteItemCommand,
-  ConditionalCheckFailedException,
-  UpdateItemCommand,
-  type AttributeValue,
-  type BatchGetItemCommandOutput,
-  type BatchWriteItemCommandOutput,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { ConditionalCheckFailedException, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { batchGetRawItems, batchWriteItems } from '#shared/db/batch';
 import { dynamoClient, tableName } from '#shared/db/client';
-import { regionTrendIndexKey } from '#shared/db/keys';
 import type { StreamBatchEvent, StreamBatchResponse } from '#shared/db/stream-event';
 import { logger } from '#shared/http/logger';
-import { dayItemExpiry, DeltaAccumulator, recordDeltas, type CounterDelta } from '#shared/rollups/contributions';
+import { DeltaAccumulator, recordDeltas, type CounterDelta } from '#shared/rollups/contributions';
+import { counterDescription, markAttribute, markTimeAttribute, MARK_TIME_PREFIX } from '#shared/rollups/counter-items';
 import { feedEntries, feedItems } from '#shared/rollups/feed';
 
-const MARK_PREFIX = 'wm_';
-const MARK_TIME_PREFIX = 'wt_';
 /** Stream records live 24 hours; a mark untouched for longer can never be needed again. */
 const MARK_RETENTION_MS = 25 * 60 * 60 * 1000;
 const WRITE_CONCURRENCY = 16;
@@ -87,21 +78,8 @@ function collect(records: PreparedRecord[]): Map<string, ItemWork> {
 }
 
 async function readItems(keys: { pk: string; sk: string }[]): Promise<Map<string, Record<string, AttributeValue>>> {
-  const found = new Map<string, Record<string, AttributeValue>>();
-  for (let i = 0; i < keys.length; i += 100) {
-    let request: Record<string, AttributeValue>[] | undefined = keys
-      .slice(i, i + 100)
-      .map((key) => ({ pk: { S: key.pk }, sk: { S: key.sk } }));
-    for (let attempt = 0; request && request.length > 0; attempt += 1) {
-      const result: BatchGetItemCommandOutput = await dynamoClient().send(
-        new BatchGetItemCommand({ RequestItems: { [tableName()]: { Keys: request, ConsistentRead: true } } }),
-      );
-      for (const item of result.Responses?.[tableName()] ?? []) found.set(`${item.pk?.S}|${item.sk?.S}`, item);
-      request = result.UnprocessedKeys?.[tableName()]?.Keys;
-      if (request?.length) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-    }
-  }
-  return found;
+  const items = await batchGetRawItems(dynamoClient(), keys.map((key) => ({ pk: { S: key.pk }, sk: { S: key.sk } })), { consistentRead: true });
+  return new Map(items.map((item) => [`${item.pk?.S}|${item.sk?.S}`, item]));
 }
 
 function markOf(item: Record<string, AttributeValue> | undefined, attribute: string): bigint | undefined {
@@ -114,8 +92,8 @@ function markOf(item: Record<string, AttributeValue> | undefined, attribute: str
  * pruning of expired marks. Returns false when there was nothing to apply.
  */
 async function writeItem(work: ItemWork, shardId: string, stored: Record<string, AttributeValue> | undefined, now: Date): Promise<boolean> {
-  const markName = `${MARK_PREFIX}${shardId}`;
-  const markTimeName = `${MARK_TIME_PREFIX}${shardId}`;
+  const markName = markAttribute(shardId);
+  const markTimeName = markTimeAttribute(shardId);
   const mark = markOf(stored, markName);
   const fresh = work.contributions.filter((c) => mark === undefined || c.record.sequence > mark);
   if (fresh.length === 0) return false;
@@ -128,22 +106,17 @@ async function writeItem(work: ItemWork, shardId: string, stored: Record<string,
   }
   const newMark = fresh.reduce((max, c) => (c.record.sequence > max ? c.record.sequence : max), fresh[0]!.record.sequence);
 
-  const names: Record<string, string> = { '#entity': 'entity', '#mark': markName, '#markTime': markTimeName };
+  const names: Record<string, string> = { '#mark': markName, '#markTime': markTimeName };
   const values: Record<string, AttributeValue> = {
-    ':entity': { S: 'stat' },
     ':mark': { N: newMark.toString() },
     ':now': { N: String(now.getTime()) },
   };
-  const sets = ['#entity = :entity', '#mark = :mark', '#markTime = :now'];
+  const sets = ['#mark = :mark', '#markTime = :now'];
   const adds: string[] = [];
   const removes: string[] = [];
   let n = 0;
   const ref = work.delta.ref;
-  const plain: Record<string, string | number | undefined> = { kind: ref.kind, regionCode: ref.regionCode, period: ref.period, day: ref.day };
-  if (ref.kind === 'region' && ref.regionCode && ref.period) Object.assign(plain, regionTrendIndexKey(ref.regionCode, ref.period));
-  if (ref.kind === 'day' && ref.day) plain.ttl = dayItemExpiry(ref.day);
-  for (const [name, value] of Object.entries(plain)) {
-    if (value === undefined) continue;
+  for (const [name, value] of Object.entries(counterDescription(ref))) {
     n += 1;
     names[`#a${n}`] = name;
     values[`:a${n}`] = typeof value === 'number' ? { N: String(value) } : { S: value };
@@ -168,7 +141,7 @@ async function writeItem(work: ItemWork, shardId: string, stored: Record<string,
     const shard = attribute.slice(MARK_TIME_PREFIX.length);
     n += 1;
     names[`#a${n}`] = attribute;
-    names[`#b${n}`] = `${MARK_PREFIX}${shard}`;
+    names[`#b${n}`] = markAttribute(shard);
     removes.push(`#a${n}`, `#b${n}`);
   }
   if (mark !== undefined) values[':expected'] = { N: mark.toString() };
@@ -201,17 +174,7 @@ async function applyItem(work: ItemWork, shardId: string, stored: Record<string,
 
 /** Feed entries are plain idempotent puts (deterministic keys): a retry rewrites the same items. */
 async function writeFeed(items: Record<string, unknown>[]): Promise<void> {
-  for (let i = 0; i < items.length; i += 25) {
-    let pending: BatchWriteItemCommandOutput['UnprocessedItems'] | undefined = {
-      [tableName()]: items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: marshall(item, { removeUndefinedValues: true }) } })),
-    };
-    for (let attempt = 0; pending && (pending[tableName()]?.length ?? 0) > 0; attempt += 1) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-      const result: BatchWriteItemCommandOutput = await dynamoClient().send(new BatchWriteItemCommand({ RequestItems: pending }));
-      pending = result.UnprocessedItems;
-      if (attempt > 8) throw new Error('rollup: feed writes stayed unprocessed');
-    }
-  }
+  await batchWriteItems(items.map((Item) => ({ PutRequest: { Item } })));
 }
 
 async function runLimited<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {

@@ -9,8 +9,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
-import { BatchGetCommand, DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { batchGetItems } from '#shared/db/batch';
 import { documentClient, tableName } from '#shared/db/client';
 import { accountKey, sessionKey, SESSION_SK_PREFIX } from '#shared/db/keys';
 import { fromItem, type AccountRecord } from '#shared/db/accounts';
@@ -115,18 +116,7 @@ export interface AuthenticatedSession {
 /** Checks a token against the account and its session; throws UnauthenticatedError otherwise. */
 export async function loadSession(token: string, now: Date = new Date()): Promise<AuthenticatedSession> {
   const claims = await verifyToken(token);
-  const items: Record<string, unknown>[] = [];
-  let keys: Record<string, unknown>[] | undefined = [{ ...accountKey(claims.phn) }, { ...sessionKey(claims.phn, claims.sid) }];
-  // A throttled BatchGetItem answers with UnprocessedKeys instead of failing: ask again for those.
-  for (let attempt = 0; keys && keys.length > 0; attempt += 1) {
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(500, 20 * 2 ** attempt)));
-    const result: BatchGetCommandOutput = await documentClient().send(
-      new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys, ConsistentRead: true } } }),
-    );
-    items.push(...(result.Responses?.[tableName()] ?? []));
-    keys = result.UnprocessedKeys?.[tableName()]?.Keys;
-    if (attempt >= 6 && keys?.length) throw new Error('session lookup stayed unprocessed');
-  }
+  const items = await batchGetItems([{ ...accountKey(claims.phn) }, { ...sessionKey(claims.phn, claims.sid) }], { consistentRead: true });
   const accountItem = items.find((item) => item.sk === 'ACCOUNT');
   const sessionItem = items.find((item) => item.sk === sessionKey(claims.phn, claims.sid).sk) as SessionItem | undefined;
   const account = accountItem ? fromItem(accountItem) : undefined;

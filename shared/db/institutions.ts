@@ -25,11 +25,12 @@
  *   be between its steps, and only if counter and stamp are unchanged since it read them.
  */
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ConflictError, NotFoundError, VersionConflictError } from '#shared/http/errors';
 import { logger } from '#shared/http/logger';
 import type { InstitutionTypeCode } from '#shared/reference/institution-types';
+import { batchGetItems } from './batch';
 import { documentClient, tableName } from './client';
 import { nextId } from './counters';
 import type { Gender } from './accounts';
@@ -319,20 +320,9 @@ export async function getInstitution(id: number): Promise<InstitutionRecord | un
 
 /** Several institutions by id, 100 keys per BatchGetItem (missing ids are absent from the map). */
 export async function getInstitutions(ids: readonly number[]): Promise<Map<number, InstitutionRecord>> {
+  const items = await batchGetItems(ids.map((id) => ({ ...institutionKey(id) })));
   const found = new Map<number, InstitutionRecord>();
-  for (let i = 0; i < ids.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map((id) => ({ ...institutionKey(id) }));
-    for (let attempt = 0; keys && keys.length > 0; attempt += 1) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-      const result: BatchGetCommandOutput = await documentClient().send(
-        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys } } }),
-      );
-      for (const item of result.Responses?.[tableName()] ?? []) {
-        if (item.entity === 'institution') found.set(Number(item.id), stripKeys<InstitutionRecord>(item));
-      }
-      keys = result.UnprocessedKeys?.[tableName()]?.Keys;
-    }
-  }
+  for (const item of items) if (item.entity === 'institution') found.set(Number(item.id), stripKeys<InstitutionRecord>(item));
   return found;
 }
 

@@ -4,11 +4,12 @@
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { findRegion, NATION_CODE } from '#shared/reference/regions';
+import type { CounterItem } from '#shared/rollups/counter-items';
 import { documentClient, tableName } from './client';
 import { queryAll } from './expressions';
 import { dayStatKey, INSTITUTION_STAT_SK_PREFIX, REGION_STAT_SK_PREFIX, regionStatKey, regionTrendIndexKey, STAT_ROOT, type FeedKind, type StatPeriod } from './keys';
 
-export type CounterItem = Record<string, unknown>;
+export type { CounterItem };
 
 /** The parent under which a region's own counters are stored. */
 export function statParent(regionCode: string): string {

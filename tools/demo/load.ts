@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { BatchWriteCommand, GetCommand, PutCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ingestEvents } from '#shared/financing/ingest';
 import {
   applyEvent,
@@ -31,6 +31,7 @@ import {
   type ProductItem,
   type Rejection,
 } from '#shared/financing/model';
+import { batchWriteItems } from '#shared/db/batch';
 import { bulkDocumentClient, tableName } from '#shared/db/client';
 import { financingRecord, getInstitutionRef } from '#shared/db/financing';
 import {
@@ -54,7 +55,6 @@ const API_BATCH = 100;
 /** Items per BatchWriteItem request (the DynamoDB limit) and requests in flight. */
 const WRITE_BATCH = 25;
 const WRITE_CONCURRENCY = 6;
-const MAX_WRITE_ATTEMPTS = 12;
 
 /** What a load did. */
 export interface LoadReport {
@@ -279,18 +279,10 @@ async function foldEvents(
   return { items, orders, accepted, duplicates, rejected, rejections };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One BatchWriteItem of put requests, retrying unprocessed items with exponential backoff and jitter. */
+/** One BatchWriteItem of put requests through the bulk client (not captured as stream records). */
 async function writeBatch(records: Record<string, unknown>[]): Promise<void> {
-  const table = tableName();
-  let pending = records.map((Item) => ({ PutRequest: { Item } }));
-  for (let attempt = 1; pending.length > 0; attempt += 1) {
-    if (attempt > MAX_WRITE_ATTEMPTS) throw new Error(`bulk load: ${pending.length} items still unprocessed after ${MAX_WRITE_ATTEMPTS} attempts`);
-    if (attempt > 1) await sleep(Math.min(5000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2));
-    const result: BatchWriteCommandOutput = await bulkDocumentClient().send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-    pending = (result.UnprocessedItems?.[table] ?? []) as typeof pending;
-  }
+  await batchWriteItems(records.map((Item) => ({ PutRequest: { Item } })), { client: bulkDocumentClient() });
 }
 
 /**
