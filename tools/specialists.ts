@@ -15,14 +15,9 @@
  * Not a request path: the admin CLI runs it. It reads the institution list index one province
  * partition at a time (no Scan).
  */
-import {
-  countSpecialists,
-  listInstitutionIds,
-  readSpecialistCounter,
-  setSpecialistCounter,
-  WRITE_SETTLE_MS,
-  type SpecialistCounter,
-} from '#shared/db/institutions';
+import { countSpecialists, readSpecialistCounter, setSpecialistCounter, type SpecialistCounter } from '#shared/db/specialist-counter';
+import { listInstitutionIds } from '#shared/db/institutions';
+import { WRITE_SETTLE_MS } from '#shared/db/guards';
 import { childRegions } from '#shared/reference/regions';
 
 export interface CounterDrift {

@@ -7,26 +7,8 @@
 import type { Caller } from '#shared/auth/caller';
 import { changedFields, writeAudit } from '#shared/db/audit';
 import type { Gender } from '#shared/db/accounts';
-import {
-  createInstitution,
-  createSpecialist,
-  deleteInstitution,
-  deleteSpecialist,
-  getInstitution,
-  getSpecialist,
-  InstitutionNotFoundError,
-  queryInstitutions,
-  querySpecialists,
-  SpecialistNotFoundError,
-  updateInstitution,
-  updateSpecialist,
-  type InstitutionChanges,
-  type InstitutionRecord,
-  type InstitutionStatus,
-  type SpecialistChanges,
-  type SpecialistRecord,
-  type SpecialistStatus,
-} from '#shared/db/institutions';
+import { createInstitution, deleteInstitution, getInstitution, InstitutionNotFoundError, queryInstitutions, updateInstitution, type InstitutionChanges, type InstitutionRecord, type InstitutionStatus } from '#shared/db/institutions';
+import { createSpecialist, deleteSpecialist, getSpecialist, querySpecialists, SpecialistNotFoundError, updateSpecialist, type SpecialistChanges, type SpecialistRecord, type SpecialistStatus } from '#shared/db/specialists';
 import type { InstitutionTypeCode } from '#shared/reference/institution-types';
 import { childRegions } from '#shared/reference/regions';
 import { verifyUpload } from '#shared/storage/uploads';

@@ -1,6 +1,7 @@
 /** The API's views of an institution and a specialist (API.md "Institutions and specialists"). */
 import { config } from '#shared/config';
-import type { InstitutionRecord, SpecialistRecord } from '#shared/db/institutions';
+import type { InstitutionRecord } from '#shared/db/institutions';
+import type { SpecialistRecord } from '#shared/db/specialists';
 import { institutionTypeName } from '#shared/reference/institution-types';
 import { findRegion } from '#shared/reference/regions';
 import { presignDownload } from '#shared/storage/s3';

@@ -4,13 +4,13 @@
  * lists accounts by role and region.
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Role } from '#shared/auth/caller';
-import { ConflictError, NotFoundError, VersionConflictError } from '#shared/http/errors';
+import { ConflictError, NotFoundError } from '#shared/http/errors';
 import { documentClient, tableName } from './client';
 import { accountIdIndexKey, accountKey, accountScopeIndexKey, accountScopePrefix } from './keys';
 import { nextId } from './counters';
-import { changeClauses, queryAll, stripKeys } from './expressions';
+import { queryAll, stripKeys } from './expressions';
+import { isConditionFailure, updateIfVersion } from './versioned-update';
 
 export type AccountStatus = 'enabled' | 'disabled';
 export type AuditStatus = 'pending' | 'approved' | 'rejected';
@@ -43,6 +43,13 @@ export interface AccountRecord {
   version: number;
   /** Bumped to revoke every live session of the account at once. */
   tokenVersion: number;
+}
+
+/** 404 NOT_FOUND: no such account. */
+export class AccountNotFoundError extends NotFoundError {
+  constructor() {
+    super('账号不存在');
+  }
 }
 
 export type NewAccount = Omit<AccountRecord, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'tokenVersion'>;
@@ -104,7 +111,7 @@ export async function createAccount(input: NewAccount, now: Date = new Date()): 
       }),
     );
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
+    if (isConditionFailure(error)) {
       throw new ConflictError('PHONE_TAKEN', '该手机号码已注册账号', [{ path: 'body.phone', message: '该手机号码已注册账号' }]);
     }
     throw error;
@@ -161,35 +168,15 @@ export async function updateAccount(
   changes: AccountChanges,
   options: { revokeSessions?: boolean; now?: Date } = {},
 ): Promise<AccountRecord> {
-  const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
-  const values: Record<string, unknown> = { ':expected': expectedVersion, ':one': 1, ':now': (options.now ?? new Date()).toISOString() };
-  const { sets, removes } = changeClauses(changes, names, values);
-  sets.unshift('#updatedAt = :now');
-  const adds = ['#version :one'];
-  if (options.revokeSessions) {
-    names['#tokenVersion'] = 'tokenVersion';
-    adds.push('#tokenVersion :one');
-  }
-  const expression = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''} ADD ${adds.join(', ')}`;
-  try {
-    const result = await documentClient().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: accountKey(phone),
-        UpdateExpression: expression,
-        ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return fromItem(result.Attributes ?? {});
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    const current = await getAccountByPhone(phone);
-    if (!current) throw new NotFoundError('账号不存在');
-    throw new VersionConflictError(current.version);
-  }
+  const updated = await updateIfVersion({
+    key: accountKey(phone),
+    expectedVersion,
+    changes,
+    ...(options.revokeSessions ? { increments: { tokenVersion: 1 } } : {}),
+    now: options.now,
+    notFound: () => new AccountNotFoundError(),
+  });
+  return fromItem(updated);
 }
 
 /** Deletes an account (404 when it is already gone). Its sessions are ended by the caller. */
@@ -199,7 +186,7 @@ export async function deleteAccount(phone: string): Promise<void> {
       new DeleteCommand({ TableName: tableName(), Key: accountKey(phone), ConditionExpression: 'attribute_exists(pk)' }),
     );
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) throw new NotFoundError('账号不存在');
+    if (isConditionFailure(error)) throw new AccountNotFoundError();
     throw error;
   }
 }

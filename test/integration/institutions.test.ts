@@ -7,25 +7,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { useTestStores } from './db-harness';
 import { documentClient, tableName } from '#shared/db/client';
-import {
-  createInstitution,
-  createSpecialist,
-  deleteInstitution,
-  deleteSpecialist,
-  getInstitution,
-  getSpecialist,
-  InstitutionHasSpecialistsError,
-  InstitutionNameTakenError,
-  InstitutionNotFoundError,
-  queryInstitutions,
-  querySpecialists,
-  SpecialistNotFoundError,
-  SpecialistPhoneTakenError,
-  updateInstitution,
-  updateSpecialist,
-  WRITE_SETTLE_MS,
-  type NewInstitution,
-} from '#shared/db/institutions';
+import { createInstitution, deleteInstitution, getInstitution, InstitutionHasSpecialistsError, InstitutionNameTakenError, InstitutionNotFoundError, queryInstitutions, updateInstitution, type NewInstitution } from '#shared/db/institutions';
+import { createSpecialist, deleteSpecialist, getSpecialist, querySpecialists, SpecialistNotFoundError, SpecialistPhoneTakenError, updateSpecialist } from '#shared/db/specialists';
+import { WRITE_SETTLE_MS } from '#shared/db/guards';
 import { institutionKey, institutionNameGuardKey, specialistPhoneGuardKey } from '#shared/db/keys';
 import { VersionConflictError } from '#shared/http/errors';
 import { reconcileSpecialistCounts } from '#tools/specialists';

@@ -9,7 +9,7 @@ import {
   pageOf,
 } from '#functions/institutions/policy';
 import { planCounterRepair } from '#tools/specialists';
-import { WRITE_SETTLE_MS } from '#shared/db/institutions';
+import { WRITE_SETTLE_MS } from '#shared/db/guards';
 import { NATION_CODE } from '#shared/reference/regions';
 
 const national = { role: 'national' as const, provinceCode: NATION_CODE };

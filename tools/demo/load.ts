@@ -34,13 +34,8 @@ import {
 import { batchWriteItems } from '#shared/db/batch';
 import { bulkDocumentClient, tableName } from '#shared/db/client';
 import { financingRecord, getInstitutionRef } from '#shared/db/financing';
-import {
-  createInstitution,
-  createSpecialist,
-  InstitutionNameTakenError,
-  queryInstitutions,
-  SpecialistPhoneTakenError,
-} from '#shared/db/institutions';
+import { createInstitution, InstitutionNameTakenError, queryInstitutions } from '#shared/db/institutions';
+import { createSpecialist, SpecialistPhoneTakenError } from '#shared/db/specialists';
 import type { DemoDescription, InstitutionSeed } from './generate';
 import { demoLogoKey, uploadDemoLogos } from './logos';
 
