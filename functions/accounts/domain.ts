@@ -1,9 +1,10 @@
 /**
  * Account management: 账号管理 (peers), 市级/省级账号管理 (subordinates) and the audit workflow.
- * Every read and write checks the caller's tier over the target (policy.ts); every change is
+ * Every read and write checks the caller's tier over the target (shared/auth/account-policy.ts);
+ * every change is
  * audit-logged with the fields it changed.
  */
-import type { Caller, Role } from '#shared/auth/caller';
+import type { Caller } from '#shared/auth/caller';
 import {
   createAccount,
   deleteAccount,
@@ -12,9 +13,6 @@ import {
   updateAccount,
   type AccountChanges,
   type AccountRecord,
-  type AccountStatus,
-  type AuditStatus,
-  type Gender,
 } from '#shared/db/accounts';
 import { changedFields, writeAudit } from '#shared/db/audit';
 import { assertStrongPassword, hashPassword } from '#shared/auth/passwords';
@@ -26,7 +24,8 @@ import { presignDownload } from '#shared/storage/s3';
 import { verifyUpload } from '#shared/storage/uploads';
 import { presentAccount, type AccountView } from '#shared/views/account';
 import { OutOfScopeError } from '#shared/auth/scope';
-import { canAudit, childRole, narrowScope, subordinateRegion, tierOf, tierScope, type Tier } from '#shared/auth/account-policy';
+import type { AuditInput, CreateInput, EditInput, ListQuery } from './schemas';
+import { canAudit, childRole, narrowScope, subordinateRegion, tierOf, tierScope } from '#shared/auth/account-policy';
 
 const LETTER_URL_SECONDS = 5 * 60;
 
@@ -51,15 +50,6 @@ async function visibleAccount(caller: Caller, id: number): Promise<AccountRecord
   return account;
 }
 
-export interface ListQuery {
-  tier: Tier;
-  name?: string;
-  regionCode?: string;
-  status?: AccountStatus;
-  auditStatus?: AuditStatus;
-  page: number;
-  pageSize: number;
-}
 
 export async function listAccounts(caller: Caller, query: ListQuery) {
   const scope = narrowScope(tierScope(caller, query.tier), query.regionCode);
@@ -79,21 +69,6 @@ export async function getAccount(caller: Caller, id: number): Promise<AccountVie
   return view(caller, await visibleAccount(caller, id));
 }
 
-export interface CreateInput {
-  role: Role;
-  regionCode?: string;
-  phone: string;
-  smsCode?: string;
-  password?: string;
-  realName: string;
-  gender: Gender;
-  unit: string;
-  department?: string;
-  position?: string;
-  remark?: string;
-  status: AccountStatus;
-  authorizationLetterKey?: string;
-}
 
 export async function addAccount(caller: Caller, input: CreateInput, sourceIp: string): Promise<AccountView> {
   const isPeer = input.role === caller.role;
@@ -150,18 +125,6 @@ export async function addAccount(caller: Caller, input: CreateInput, sourceIp: s
   return view(caller, account);
 }
 
-export interface EditInput {
-  version: number;
-  phone?: unknown;
-  password?: string;
-  realName?: string;
-  gender?: Gender;
-  unit?: string;
-  department?: string | null;
-  position?: string | null;
-  remark?: string | null;
-  status?: AccountStatus;
-}
 
 const EDITABLE = ['realName', 'gender', 'unit', 'department', 'position', 'remark', 'status'] as const;
 
@@ -237,7 +200,7 @@ export async function removeAccounts(caller: Caller, ids: number[], sourceIp: st
 export async function auditAccount(
   caller: Caller,
   id: number,
-  input: { decision: 'approve' | 'reject'; reason?: string; version: number },
+  input: AuditInput,
   sourceIp: string,
 ): Promise<AccountView> {
   const target = await visibleAccount(caller, id);

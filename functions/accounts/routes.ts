@@ -1,40 +1,17 @@
-/** 账号管理 and 市级/省级账号管理 (API.md "Accounts"). */
-import { z } from 'zod';
+/** 账号管理 and 市级/省级账号管理 (docs/api.md, "Accounts"). */
 import { defineRoute } from '#shared/http/route';
-import { genderSchema, idParamSchema, pagingSchema, phoneSchema, regionCodeSchema, statusSchema } from '#shared/http/schemas';
-import { ROLES } from '#shared/auth/caller';
+import { idParamSchema } from '#shared/http/schemas';
 import { addAccount, auditAccount, editAccount, getAccount, listAccounts, removeAccount, removeAccounts } from './domain';
-
-const text = (max: number) => z.string().trim().min(1).max(max);
-const optionalText = (max: number) => z.string().trim().max(max).optional();
-const clearableText = (max: number) => z.string().trim().max(max).nullable().optional();
-
-const account = z.object({
-  id: z.number().int(),
-  phone: z.string(),
-  realName: z.string(),
-  gender: genderSchema,
-  unit: z.string(),
-  department: z.string().nullable(),
-  position: z.string().nullable(),
-  remark: z.string().nullable(),
-  role: z.enum(ROLES),
-  roleName: z.string(),
-  provinceCode: z.string(),
-  provinceName: z.string(),
-  cityCode: z.string().nullable(),
-  cityName: z.string().nullable(),
-  status: statusSchema,
-  auditStatus: z.enum(['pending', 'approved', 'rejected']),
-  auditReason: z.string().nullable(),
-  hasPassword: z.boolean(),
-  createdBy: z.number().int().nullable(),
-  canAudit: z.boolean(),
-  authorizationLetterUrl: z.string().optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  version: z.number().int(),
-});
+import {
+  accountListSchema,
+  accountViewSchema,
+  auditBodySchema,
+  batchDeleteAnswerSchema,
+  batchDeleteBodySchema,
+  createBodySchema,
+  editBodySchema,
+  listQuerySchema,
+} from './schemas';
 
 export const routes = [
   defineRoute({
@@ -44,15 +21,9 @@ export const routes = [
     summary: '账号列表（peer：本级账号管理；subordinate：市级/省级账号管理）',
     tags: ['accounts'],
     access: 'session',
-    query: pagingSchema.extend({
-      tier: z.enum(['peer', 'subordinate']).default('peer'),
-      name: z.string().trim().max(50).optional(),
-      regionCode: regionCodeSchema.optional(),
-      status: statusSchema.optional(),
-      auditStatus: z.enum(['pending', 'approved', 'rejected']).optional(),
-    }),
-    response: z.object({ items: z.array(account), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() }),
-    handler: async ({ query }, ctx) => listAccounts(ctx.caller!, query),
+    query: listQuerySchema,
+    response: accountListSchema,
+    handler: async ({ query }, ctx) => listAccounts(ctx.caller, query),
   }),
   defineRoute({
     operationId: 'createAccount',
@@ -62,23 +33,9 @@ export const routes = [
     tags: ['accounts'],
     access: 'session',
     status: 201,
-    body: z.object({
-      role: z.enum(ROLES),
-      regionCode: regionCodeSchema.optional(),
-      phone: phoneSchema,
-      smsCode: z.string().regex(/^\d{6}$/, '验证码为 6 位数字').optional(),
-      password: z.string().max(64).optional(),
-      realName: text(30),
-      gender: genderSchema,
-      unit: text(100),
-      department: optionalText(100),
-      position: optionalText(50),
-      remark: optionalText(200),
-      status: statusSchema.default('enabled'),
-      authorizationLetterKey: z.string().max(300).optional(),
-    }),
-    response: account,
-    handler: async ({ body }, ctx) => addAccount(ctx.caller!, body, ctx.sourceIp),
+    body: createBodySchema,
+    response: accountViewSchema,
+    handler: async ({ body }, ctx) => addAccount(ctx.caller, body, ctx.sourceIp),
   }),
   defineRoute({
     operationId: 'getAccount',
@@ -88,8 +45,8 @@ export const routes = [
     tags: ['accounts'],
     access: 'session',
     params: idParamSchema,
-    response: account,
-    handler: async ({ params }, ctx) => getAccount(ctx.caller!, params.id),
+    response: accountViewSchema,
+    handler: async ({ params }, ctx) => getAccount(ctx.caller, params.id),
   }),
   defineRoute({
     operationId: 'updateAccount',
@@ -99,20 +56,9 @@ export const routes = [
     tags: ['accounts'],
     access: 'session',
     params: idParamSchema,
-    body: z.object({
-      version: z.number().int().positive(),
-      phone: z.unknown().optional(),
-      password: z.string().max(64).optional(),
-      realName: text(30).optional(),
-      gender: genderSchema.optional(),
-      unit: text(100).optional(),
-      department: clearableText(100),
-      position: clearableText(50),
-      remark: clearableText(200),
-      status: statusSchema.optional(),
-    }),
-    response: account,
-    handler: async ({ params, body }, ctx) => editAccount(ctx.caller!, params.id, body, ctx.sourceIp),
+    body: editBodySchema,
+    response: accountViewSchema,
+    handler: async ({ params, body }, ctx) => editAccount(ctx.caller, params.id, body, ctx.sourceIp),
   }),
   defineRoute({
     operationId: 'deleteAccount',
@@ -122,7 +68,7 @@ export const routes = [
     tags: ['accounts'],
     access: 'session',
     params: idParamSchema,
-    handler: async ({ params }, ctx) => removeAccount(ctx.caller!, params.id, ctx.sourceIp),
+    handler: async ({ params }, ctx) => removeAccount(ctx.caller, params.id, ctx.sourceIp),
   }),
   defineRoute({
     operationId: 'batchDeleteAccounts',
@@ -131,12 +77,9 @@ export const routes = [
     summary: '批量删除账号（逐个返回结果）',
     tags: ['accounts'],
     access: 'session',
-    body: z.object({ ids: z.array(z.number().int().positive()).min(1).max(100) }),
-    response: z.object({
-      deleted: z.array(z.number().int()),
-      failed: z.array(z.object({ id: z.number().int(), error: z.object({ code: z.string(), message: z.string() }) })),
-    }),
-    handler: async ({ body }, ctx) => removeAccounts(ctx.caller!, body.ids, ctx.sourceIp),
+    body: batchDeleteBodySchema,
+    response: batchDeleteAnswerSchema,
+    handler: async ({ body }, ctx) => removeAccounts(ctx.caller, body.ids, ctx.sourceIp),
   }),
   defineRoute({
     operationId: 'auditAccount',
@@ -146,12 +89,8 @@ export const routes = [
     tags: ['accounts'],
     access: 'session',
     params: idParamSchema,
-    body: z.object({
-      decision: z.enum(['approve', 'reject']),
-      reason: z.string().trim().max(200).optional(),
-      version: z.number().int().positive(),
-    }),
-    response: account,
-    handler: async ({ params, body }, ctx) => auditAccount(ctx.caller!, params.id, body, ctx.sourceIp),
+    body: auditBodySchema,
+    response: accountViewSchema,
+    handler: async ({ params, body }, ctx) => auditAccount(ctx.caller, params.id, body, ctx.sourceIp),
   }),
 ];

@@ -20,6 +20,7 @@ import {
   UnauthenticatedError,
 } from '#shared/http/errors';
 import { epochSeconds } from '#shared/time';
+import type { LoginInput } from './schemas';
 
 export const MAX_PASSWORD_FAILURES = 5;
 export const LOCKOUT_MS = 15 * 60 * 1000;
@@ -114,8 +115,6 @@ function assertCanSignIn(account: AccountRecord): void {
   if (account.auditStatus === 'rejected') throw new AccountStateError('ACCOUNT_REJECTED', '账号审核未通过，无法登录');
   if (account.status !== 'enabled') throw new AccountStateError('ACCOUNT_DISABLED', '账号已被禁用');
 }
-
-export type LoginInput = { phone: string; code: string } | { phone: string; password: string };
 
 export async function login(input: LoginInput, sourceIp: string, now: Date = new Date()) {
   const { phone } = input;

@@ -4,9 +4,10 @@ import { defineRoute } from '#shared/http/route';
 import { phoneSchema } from '#shared/http/schemas';
 import { SMS_PURPOSES } from '#shared/auth/sms-codes';
 import { authenticateSession, refreshSession } from '#shared/auth/sessions';
+import { accountViewSchema } from '#shared/views/account';
 import { changeOwnPassword, login, logout, me, requestSmsCode } from './domain';
+import { loginBodySchema } from './schemas';
 
-const accountView = z.record(z.string(), z.unknown());
 const tokenAnswer = z.object({ token: z.string(), expiresAt: z.string() });
 
 export const routes = [
@@ -32,11 +33,8 @@ export const routes = [
     summary: '登录（短信验证码或密码）',
     tags: ['auth'],
     access: 'public',
-    body: z.union([
-      z.object({ phone: phoneSchema, code: z.string().regex(/^\d{6}$/, '验证码为 6 位数字') }).strict(),
-      z.object({ phone: phoneSchema, password: z.string().min(1).max(128) }).strict(),
-    ]),
-    response: tokenAnswer.extend({ mustSetPassword: z.boolean(), account: accountView }),
+    body: loginBodySchema,
+    response: tokenAnswer.extend({ mustSetPassword: z.boolean(), account: accountViewSchema }),
     handler: async ({ body }, ctx) => login(body, ctx.sourceIp),
   }),
   defineRoute({
@@ -56,7 +54,7 @@ export const routes = [
     summary: '退出登录',
     tags: ['auth'],
     access: 'session',
-    handler: async (_input, ctx) => logout(ctx.caller!, ctx.sourceIp),
+    handler: async (_input, ctx) => logout(ctx.caller, ctx.sourceIp),
   }),
   defineRoute({
     operationId: 'getMe',
@@ -66,12 +64,12 @@ export const routes = [
     tags: ['auth'],
     access: 'session',
     response: z.object({
-      account: accountView,
+      account: accountViewSchema,
       scope: z.object({ level: z.string(), provinceCode: z.string().nullable(), cityCode: z.string().nullable() }),
       modules: z.array(z.string()),
       mustSetPassword: z.boolean(),
     }),
-    handler: async (_input, ctx) => me(ctx.caller!),
+    handler: async (_input, ctx) => me(ctx.caller),
   }),
   defineRoute({
     operationId: 'changeOwnPassword',
@@ -81,6 +79,6 @@ export const routes = [
     tags: ['auth'],
     access: 'session',
     body: z.object({ currentPassword: z.string().max(128).optional(), newPassword: z.string().max(128) }),
-    handler: async ({ body }, ctx) => changeOwnPassword(ctx.caller!, body, ctx.sourceIp),
+    handler: async ({ body }, ctx) => changeOwnPassword(ctx.caller, body, ctx.sourceIp),
   }),
 ];

@@ -17,7 +17,7 @@ export const routes = [
     response: z.array(z.object({
       date: z.string(), demandCount: z.number(), demandAmount: z.number(), loanCount: z.number(), loanAmount: z.number(), newEnterprises: z.number(), newInstitutions: z.number(),
     })),
-    handler: async ({ query }, ctx) => daily(ctx.caller!, query),
+    handler: async ({ query }, ctx) => daily(ctx.caller, query),
   }),
   defineRoute({
     operationId: 'getDynamicsFeed',
@@ -39,6 +39,6 @@ export const routes = [
       })),
       nextCursor: z.string().nullable(),
     }),
-    handler: async ({ query }, ctx) => feed(ctx.caller!, query),
+    handler: async ({ query }, ctx) => feed(ctx.caller, query),
   }),
 ];

@@ -6,10 +6,8 @@
  */
 import type { Caller } from '#shared/auth/caller';
 import { changedFields, writeAudit } from '#shared/db/audit';
-import type { Gender } from '#shared/db/accounts';
-import { createInstitution, deleteInstitution, getInstitution, InstitutionNotFoundError, queryInstitutions, updateInstitution, type InstitutionChanges, type InstitutionRecord, type InstitutionStatus } from '#shared/db/institutions';
-import { createSpecialist, deleteSpecialist, getSpecialist, querySpecialists, SpecialistNotFoundError, updateSpecialist, type SpecialistChanges, type SpecialistRecord, type SpecialistStatus } from '#shared/db/specialists';
-import type { InstitutionTypeCode } from '#shared/reference/institution-types';
+import { createInstitution, deleteInstitution, getInstitution, InstitutionNotFoundError, queryInstitutions, updateInstitution, type InstitutionChanges, type InstitutionRecord } from '#shared/db/institutions';
+import { createSpecialist, deleteSpecialist, getSpecialist, querySpecialists, SpecialistNotFoundError, updateSpecialist, type SpecialistChanges, type SpecialistRecord } from '#shared/db/specialists';
 import { childRegions } from '#shared/reference/regions';
 import { verifyUpload } from '#shared/storage/uploads';
 import {
@@ -21,12 +19,9 @@ import {
   matchesKeyword,
   pageOf,
 } from './policy';
+import type { InstitutionEdit, InstitutionInput, InstitutionListQuery, SpecialistEdit, SpecialistInput, SpecialistListQuery } from './schemas';
 import { presentInstitution, presentSpecialist, type InstitutionView, type SpecialistView } from './view';
 
-interface Paging {
-  page: number;
-  pageSize: number;
-}
 
 interface Actor {
   caller: Caller;
@@ -67,11 +62,6 @@ async function managedInstitution(caller: Caller, id: number): Promise<Instituti
 
 // ---- institutions ---------------------------------------------------------------------------
 
-export interface InstitutionListQuery extends Paging {
-  name?: string;
-  type?: InstitutionTypeCode;
-  regionCode?: string;
-}
 
 export async function listInstitutions(caller: Caller, query: InstitutionListQuery) {
   const scope = listScope(caller, query.regionCode);
@@ -105,18 +95,6 @@ const AUDITED_INSTITUTION_FIELDS = [
   'status',
 ] as const;
 
-export interface InstitutionInput {
-  type: InstitutionTypeCode;
-  parentName?: string;
-  fullName: string;
-  shortName: string;
-  logoKey: string;
-  districtCode: string;
-  address?: string;
-  sortOrder: number;
-  intro?: string;
-  status: InstitutionStatus;
-}
 
 export async function addInstitution(caller: Caller, input: InstitutionInput, sourceIp: string): Promise<InstitutionView> {
   const place = institutionPlace(caller, input.districtCode);
@@ -140,19 +118,6 @@ export async function addInstitution(caller: Caller, input: InstitutionInput, so
   return presentInstitution(institution);
 }
 
-export interface InstitutionEdit {
-  version: number;
-  type?: InstitutionTypeCode;
-  parentName?: string | null;
-  fullName?: string;
-  shortName?: string;
-  logoKey?: string;
-  districtCode?: string;
-  address?: string | null;
-  sortOrder?: number;
-  intro?: string | null;
-  status?: InstitutionStatus;
-}
 
 export async function editInstitution(caller: Caller, id: number, input: InstitutionEdit, sourceIp: string): Promise<InstitutionView> {
   const current = await managedInstitution(caller, id);
@@ -185,9 +150,6 @@ export async function removeInstitution(caller: Caller, id: number, sourceIp: st
 
 // ---- specialists ----------------------------------------------------------------------------
 
-export interface SpecialistListQuery extends Paging {
-  keyword?: string;
-}
 
 export async function listSpecialists(caller: Caller, institutionId: number, query: SpecialistListQuery) {
   await managedInstitution(caller, institutionId);
@@ -198,15 +160,6 @@ export async function listSpecialists(caller: Caller, institutionId: number, que
   return { items, total: matching.length, page: query.page, pageSize: query.pageSize };
 }
 
-export interface SpecialistInput {
-  phone: string;
-  realName: string;
-  gender?: Gender;
-  department?: string;
-  position?: string;
-  avatarKey?: string;
-  status: SpecialistStatus;
-}
 
 const AUDITED_SPECIALIST_FIELDS = ['phone', 'realName', 'gender', 'department', 'position', 'avatarKey', 'status'] as const;
 
@@ -235,16 +188,6 @@ export async function addSpecialist(
   return presentSpecialist(specialist);
 }
 
-export interface SpecialistEdit {
-  version: number;
-  phone?: string;
-  realName?: string;
-  gender?: Gender | null;
-  department?: string | null;
-  position?: string | null;
-  avatarKey?: string | null;
-  status?: SpecialistStatus;
-}
 
 /** The specialist if it belongs to an institution the caller manages; 404 otherwise. */
 async function managedSpecialist(caller: Caller, institutionId: number, id: number): Promise<SpecialistRecord> {

@@ -1,9 +1,6 @@
-/** 机构管理 (API.md "Institutions and specialists"): city users manage; provinces and the nation read. */
-import { z } from 'zod';
+/** 机构管理 (docs/api.md, "Institutions and specialists"): city users manage; provinces and the nation read. */
 import { defineRoute } from '#shared/http/route';
-import { genderSchema, idParamSchema, pagingSchema, phoneSchema, regionCodeSchema, statusSchema } from '#shared/http/schemas';
-import { MAX_INSTITUTION_SORT_ORDER } from '#shared/db/keys';
-import { INSTITUTION_TYPE_CODES } from '#shared/reference/institution-types';
+import { idParamSchema } from '#shared/http/schemas';
 import {
   addInstitution,
   addSpecialist,
@@ -15,65 +12,18 @@ import {
   removeInstitution,
   removeSpecialist,
 } from './domain';
-
-const text = (max: number) => z.string().trim().min(1).max(max);
-const optionalText = (max: number) => z.string().trim().max(max).optional();
-const clearableText = (max: number) => z.string().trim().max(max).nullable().optional();
-const objectKey = z.string().trim().min(1).max(300);
-const sortOrder = z.number().int().min(0).max(MAX_INSTITUTION_SORT_ORDER);
-const institutionType = z.enum(INSTITUTION_TYPE_CODES);
-const version = z.number().int().positive();
-
-const specialistParams = z.object({
-  id: z.coerce.number().int().positive(),
-  specialistId: z.coerce.number().int().positive(),
-});
-
-const institution = z.object({
-  id: z.number().int(),
-  type: institutionType,
-  typeName: z.string(),
-  parentName: z.string().nullable(),
-  fullName: z.string(),
-  shortName: z.string(),
-  logoKey: z.string(),
-  logoUrl: z.string(),
-  districtCode: z.string(),
-  districtName: z.string(),
-  cityCode: z.string(),
-  cityName: z.string(),
-  provinceCode: z.string(),
-  provinceName: z.string(),
-  address: z.string().nullable(),
-  sortOrder: z.number().int(),
-  intro: z.string().nullable(),
-  status: statusSchema,
-  level: z.literal('settled'),
-  levelName: z.string(),
-  specialistCount: z.number().int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  version: z.number().int(),
-});
-
-const specialist = z.object({
-  id: z.number().int(),
-  institutionId: z.number().int(),
-  phone: z.string(),
-  realName: z.string(),
-  gender: genderSchema.nullable(),
-  department: z.string().nullable(),
-  position: z.string().nullable(),
-  avatarKey: z.string().nullable(),
-  avatarUrl: z.string().nullable(),
-  status: statusSchema,
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  version: z.number().int(),
-});
-
-const pageOf = (item: z.ZodType) =>
-  z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+import {
+  institutionCreateSchema,
+  institutionEditSchema,
+  institutionListQuerySchema,
+  institutionPageSchema,
+  specialistCreateSchema,
+  specialistEditSchema,
+  specialistListQuerySchema,
+  specialistPageSchema,
+  specialistParamsSchema,
+} from './schemas';
+import { institutionViewSchema, specialistViewSchema } from './view';
 
 export const routes = [
   defineRoute({
@@ -83,13 +33,9 @@ export const routes = [
     summary: '金融机构列表（按排序、ID；市级本市，省级本省，国家级全国；regionCode 须在权限范围内）',
     tags: ['institutions'],
     access: 'session',
-    query: pagingSchema.extend({
-      name: z.string().trim().max(100).optional(),
-      type: institutionType.optional(),
-      regionCode: regionCodeSchema.optional(),
-    }),
-    response: pageOf(institution),
-    handler: async ({ query }, ctx) => listInstitutions(ctx.caller!, query),
+    query: institutionListQuerySchema,
+    response: institutionPageSchema,
+    handler: async ({ query }, ctx) => listInstitutions(ctx.caller, query),
   }),
   defineRoute({
     operationId: 'createInstitution',
@@ -100,20 +46,9 @@ export const routes = [
     access: 'session',
     roles: ['city'],
     status: 201,
-    body: z.object({
-      type: institutionType,
-      parentName: optionalText(100),
-      fullName: text(100),
-      shortName: text(50),
-      logoKey: objectKey,
-      districtCode: regionCodeSchema,
-      address: optionalText(200),
-      sortOrder: sortOrder.default(0),
-      intro: optionalText(2000),
-      status: statusSchema.default('enabled'),
-    }),
-    response: institution,
-    handler: async ({ body }, ctx) => addInstitution(ctx.caller!, body, ctx.sourceIp),
+    body: institutionCreateSchema,
+    response: institutionViewSchema,
+    handler: async ({ body }, ctx) => addInstitution(ctx.caller, body, ctx.sourceIp),
   }),
   defineRoute({
     operationId: 'getInstitution',
@@ -123,8 +58,8 @@ export const routes = [
     tags: ['institutions'],
     access: 'session',
     params: idParamSchema,
-    response: institution,
-    handler: async ({ params }, ctx) => readInstitution(ctx.caller!, params.id),
+    response: institutionViewSchema,
+    handler: async ({ params }, ctx) => readInstitution(ctx.caller, params.id),
   }),
   defineRoute({
     operationId: 'updateInstitution',
@@ -135,21 +70,9 @@ export const routes = [
     access: 'session',
     roles: ['city'],
     params: idParamSchema,
-    body: z.object({
-      version,
-      type: institutionType.optional(),
-      parentName: clearableText(100),
-      fullName: text(100).optional(),
-      shortName: text(50).optional(),
-      logoKey: objectKey.optional(),
-      districtCode: regionCodeSchema.optional(),
-      address: clearableText(200),
-      sortOrder: sortOrder.optional(),
-      intro: clearableText(2000),
-      status: statusSchema.optional(),
-    }),
-    response: institution,
-    handler: async ({ params, body }, ctx) => editInstitution(ctx.caller!, params.id, body, ctx.sourceIp),
+    body: institutionEditSchema,
+    response: institutionViewSchema,
+    handler: async ({ params, body }, ctx) => editInstitution(ctx.caller, params.id, body, ctx.sourceIp),
   }),
   defineRoute({
     operationId: 'deleteInstitution',
@@ -160,7 +83,7 @@ export const routes = [
     access: 'session',
     roles: ['city'],
     params: idParamSchema,
-    handler: async ({ params }, ctx) => removeInstitution(ctx.caller!, params.id, ctx.sourceIp),
+    handler: async ({ params }, ctx) => removeInstitution(ctx.caller, params.id, ctx.sourceIp),
   }),
   defineRoute({
     operationId: 'listSpecialists',
@@ -171,9 +94,9 @@ export const routes = [
     access: 'session',
     roles: ['city'],
     params: idParamSchema,
-    query: pagingSchema.extend({ keyword: z.string().trim().max(30).optional() }),
-    response: pageOf(specialist),
-    handler: async ({ params, query }, ctx) => listSpecialists(ctx.caller!, params.id, query),
+    query: specialistListQuerySchema,
+    response: specialistPageSchema,
+    handler: async ({ params, query }, ctx) => listSpecialists(ctx.caller, params.id, query),
   }),
   defineRoute({
     operationId: 'createSpecialist',
@@ -185,17 +108,9 @@ export const routes = [
     roles: ['city'],
     status: 201,
     params: idParamSchema,
-    body: z.object({
-      phone: phoneSchema,
-      realName: text(30),
-      gender: genderSchema.optional(),
-      department: optionalText(100),
-      position: optionalText(50),
-      avatarKey: objectKey.optional(),
-      status: statusSchema.default('enabled'),
-    }),
-    response: specialist,
-    handler: async ({ params, body }, ctx) => addSpecialist(ctx.caller!, params.id, body, ctx.sourceIp),
+    body: specialistCreateSchema,
+    response: specialistViewSchema,
+    handler: async ({ params, body }, ctx) => addSpecialist(ctx.caller, params.id, body, ctx.sourceIp),
   }),
   defineRoute({
     operationId: 'updateSpecialist',
@@ -205,19 +120,10 @@ export const routes = [
     tags: ['institutions'],
     access: 'session',
     roles: ['city'],
-    params: specialistParams,
-    body: z.object({
-      version,
-      phone: phoneSchema.optional(),
-      realName: text(30).optional(),
-      gender: genderSchema.nullable().optional(),
-      department: clearableText(100),
-      position: clearableText(50),
-      avatarKey: z.string().trim().max(300).nullable().optional(),
-      status: statusSchema.optional(),
-    }),
-    response: specialist,
-    handler: async ({ params, body }, ctx) => editSpecialist(ctx.caller!, params.id, params.specialistId, body, ctx.sourceIp),
+    params: specialistParamsSchema,
+    body: specialistEditSchema,
+    response: specialistViewSchema,
+    handler: async ({ params, body }, ctx) => editSpecialist(ctx.caller, params.id, params.specialistId, body, ctx.sourceIp),
   }),
   defineRoute({
     operationId: 'deleteSpecialist',
@@ -227,7 +133,7 @@ export const routes = [
     tags: ['institutions'],
     access: 'session',
     roles: ['city'],
-    params: specialistParams,
-    handler: async ({ params }, ctx) => removeSpecialist(ctx.caller!, params.id, params.specialistId, ctx.sourceIp),
+    params: specialistParamsSchema,
+    handler: async ({ params }, ctx) => removeSpecialist(ctx.caller, params.id, params.specialistId, ctx.sourceIp),
   }),
 ];

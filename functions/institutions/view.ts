@@ -1,8 +1,10 @@
-/** The API's views of an institution and a specialist (API.md "Institutions and specialists"). */
+/** The API's views of an institution and a specialist (docs/api.md, "Institutions and specialists"). */
+import { z } from 'zod';
 import { config } from '#shared/config';
-import type { InstitutionRecord } from '#shared/db/institutions';
+import { INSTITUTION_LEVEL, type InstitutionRecord } from '#shared/db/institutions';
+import { genderSchema, statusSchema } from '#shared/http/schemas';
 import type { SpecialistRecord } from '#shared/db/specialists';
-import { institutionTypeName } from '#shared/reference/institution-types';
+import { INSTITUTION_TYPE_CODES, institutionTypeName } from '#shared/reference/institution-types';
 import { findRegion } from '#shared/reference/regions';
 import { presignDownload } from '#shared/storage/s3';
 
@@ -11,48 +13,50 @@ const IMAGE_URL_SECONDS = 10 * 60;
 
 const LEVEL_NAMES: Record<InstitutionRecord['level'], string> = { settled: '入驻机构' };
 
-export interface InstitutionView {
-  id: number;
-  type: InstitutionRecord['type'];
-  typeName: string;
-  parentName: string | null;
-  fullName: string;
-  shortName: string;
-  logoKey: string;
-  logoUrl: string;
-  districtCode: string;
-  districtName: string;
-  cityCode: string;
-  cityName: string;
-  provinceCode: string;
-  provinceName: string;
-  address: string | null;
-  sortOrder: number;
-  intro: string | null;
-  status: InstitutionRecord['status'];
-  level: InstitutionRecord['level'];
-  levelName: string;
-  specialistCount: number;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
+export const institutionViewSchema = z.object({
+  id: z.number().int(),
+  type: z.enum(INSTITUTION_TYPE_CODES),
+  typeName: z.string(),
+  parentName: z.string().nullable(),
+  fullName: z.string(),
+  shortName: z.string(),
+  logoKey: z.string(),
+  logoUrl: z.string(),
+  districtCode: z.string(),
+  districtName: z.string(),
+  cityCode: z.string(),
+  cityName: z.string(),
+  provinceCode: z.string(),
+  provinceName: z.string(),
+  address: z.string().nullable(),
+  sortOrder: z.number().int(),
+  intro: z.string().nullable(),
+  status: statusSchema,
+  level: z.literal(INSTITUTION_LEVEL),
+  levelName: z.string(),
+  specialistCount: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+});
+export type InstitutionView = z.output<typeof institutionViewSchema>;
 
-export interface SpecialistView {
-  id: number;
-  institutionId: number;
-  phone: string;
-  realName: string;
-  gender: SpecialistRecord['gender'] | null;
-  department: string | null;
-  position: string | null;
-  avatarKey: string | null;
-  avatarUrl: string | null;
-  status: SpecialistRecord['status'];
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
+export const specialistViewSchema = z.object({
+  id: z.number().int(),
+  institutionId: z.number().int(),
+  phone: z.string(),
+  realName: z.string(),
+  gender: genderSchema.nullable(),
+  department: z.string().nullable(),
+  position: z.string().nullable(),
+  avatarKey: z.string().nullable(),
+  avatarUrl: z.string().nullable(),
+  status: statusSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+});
+export type SpecialistView = z.output<typeof specialistViewSchema>;
 
 const regionName = (code: string) => findRegion(code)?.name ?? code;
 

@@ -28,30 +28,9 @@ import {
   REGIONAL_OVERVIEW_COLUMNS,
   regionalOverviewRow,
 } from './sheets';
+import type { ReportFile, ReportKind, ReportRequest } from './schemas';
 import { withReportFile, XLSX_CONTENT_TYPE, type ReportColumn, type ReportRow } from './workbook';
 
-/** What can be exported: 区域数据统计 数据概览, 机构数据统计, 行业分布, 账号列表. */
-export const REPORT_KINDS = ['regional-overview', 'institutions', 'industries', 'accounts'] as const;
-/** One of {@link REPORT_KINDS}. */
-export type ReportKind = (typeof REPORT_KINDS)[number];
-
-/** The body of `POST /reports`, once validated. */
-export interface ReportRequest {
-  kind: ReportKind;
-  /** Defaults to the caller's own region; must lie inside it (403 otherwise). */
-  region?: string;
-  /** The period of statistics reports (ignored for accounts); `month` needs `year`. */
-  year?: number;
-  month?: number;
-}
-
-/** The answer of `POST /reports`. */
-export interface ReportFile {
-  /** The Chinese download name, e.g. `区域数据统计_福建省_2024年4月_20261127-1015.xlsx`. */
-  fileName: string;
-  downloadUrl: string;
-  expiresAt: string;
-}
 
 /** How long the download link of a report stays valid. */
 export const REPORT_DOWNLOAD_SECONDS = 15 * 60;

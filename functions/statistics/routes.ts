@@ -4,14 +4,11 @@ import { defineRoute } from '#shared/http/route';
 import { pagingSchema, regionCodeSchema } from '#shared/http/schemas';
 import { INSTITUTION_TYPE_CODES } from '#shared/reference/institution-types';
 import { METRIC_NAMES } from '#shared/statistics/metrics';
+import { periodQuerySchema, yearSchema } from '#shared/statistics/period';
 import { INSTITUTION_COLUMNS, industries, institutionTypes, regionRows, summary, trend } from '#shared/statistics/queries';
 import { institutionTable } from './domain';
 
-const periodQuery = z.object({
-  region: regionCodeSchema.optional(),
-  year: z.coerce.number().int().min(2000).max(2100).optional(),
-  month: z.coerce.number().int().min(1).max(12).optional(),
-});
+const periodQuery = periodQuerySchema;
 const order = z.enum(['asc', 'desc']).optional();
 
 const metrics = z.object(Object.fromEntries(METRIC_NAMES.map((name) => [name, z.number().nullable()])));
@@ -27,7 +24,7 @@ export const routes = [
     access: 'session',
     query: periodQuery,
     response: z.object({ region: regionRef, period: z.object({ year: z.number().nullable(), month: z.number().nullable() }), metrics }),
-    handler: async ({ query }, ctx) => summary(ctx.caller!, query),
+    handler: async ({ query }, ctx) => summary(ctx.caller, query),
   }),
   defineRoute({
     operationId: 'getStatsTrend',
@@ -38,13 +35,13 @@ export const routes = [
     access: 'session',
     query: z.object({
       region: regionCodeSchema.optional(),
-      from: z.coerce.number().int().min(2000).max(2100).optional(),
-      to: z.coerce.number().int().min(2000).max(2100).optional(),
+      from: yearSchema.optional(),
+      to: yearSchema.optional(),
       granularity: z.enum(['year', 'month']).default('year'),
-      year: z.coerce.number().int().min(2000).max(2100).optional(),
+      year: yearSchema.optional(),
     }).refine((q) => q.from === undefined || q.to === undefined || (q.from <= q.to && q.to - q.from <= 30), { message: 'from 须不晚于 to，且跨度不超过 30 年', path: ['from'] }),
     response: z.array(z.object({ year: z.number(), month: z.number().optional(), demandCount: z.number(), demandAmount: z.number(), loanCount: z.number(), loanAmount: z.number() })),
-    handler: async ({ query }, ctx) => trend(ctx.caller!, query),
+    handler: async ({ query }, ctx) => trend(ctx.caller, query),
   }),
   defineRoute({
     operationId: 'getStatsRegions',
@@ -55,7 +52,7 @@ export const routes = [
     access: 'session',
     query: periodQuery.extend({ sort: z.enum([...METRIC_NAMES, 'code']).optional(), order }),
     response: z.array(z.object({ code: z.string(), name: z.string(), level: z.string(), opened: z.boolean().nullable(), openedAt: z.string().nullable(), metrics })),
-    handler: async ({ query }, ctx) => (await regionRows(ctx.caller!, query)).rows,
+    handler: async ({ query }, ctx) => (await regionRows(ctx.caller, query)).rows,
   }),
   defineRoute({
     operationId: 'getStatsIndustries',
@@ -66,7 +63,7 @@ export const routes = [
     access: 'session',
     query: periodQuery,
     response: z.array(z.object({ code: z.string(), name: z.string(), demandCount: z.number(), demandAmount: z.number(), loanCount: z.number(), loanAmount: z.number() })),
-    handler: async ({ query }, ctx) => industries(ctx.caller!, query),
+    handler: async ({ query }, ctx) => industries(ctx.caller, query),
   }),
   defineRoute({
     operationId: 'getStatsInstitutions',
@@ -87,7 +84,7 @@ export const routes = [
       })),
       total: z.number(), page: z.number(), pageSize: z.number(),
     }),
-    handler: async ({ query }, ctx) => institutionTable(ctx.caller!, query),
+    handler: async ({ query }, ctx) => institutionTable(ctx.caller, query),
   }),
   defineRoute({
     operationId: 'getStatsInstitutionTypes',
@@ -98,6 +95,6 @@ export const routes = [
     access: 'session',
     query: periodQuery,
     response: z.array(z.object({ type: z.string(), name: z.string(), institutionCount: z.number(), productCount: z.number(), acceptedCount: z.number(), acceptedAmount: z.number(), loanCount: z.number(), loanAmount: z.number() })),
-    handler: async ({ query }, ctx) => institutionTypes(ctx.caller!, query),
+    handler: async ({ query }, ctx) => institutionTypes(ctx.caller, query),
   }),
 ];

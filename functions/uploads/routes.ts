@@ -26,7 +26,7 @@ export const routes = [
       maxBytes: z.number().int(),
     }),
     handler: async ({ body }, ctx) => {
-      const caller = ctx.caller!;
+      const caller = ctx.caller;
       if (body.purpose !== 'authorization-letter' && caller.role !== 'city') {
         throw new ForbiddenError('只有市级用户管理金融机构', 'ROLE_NOT_ALLOWED');
       }

@@ -26,9 +26,17 @@ export interface RequestContext {
   userAgent: string;
   /** Set for `session` routes once the token has been checked. */
   caller?: Caller;
-  /** The raw bearer token of a `session` route (logout and refresh need it). */
+  /** The request as API Gateway sent it (logout and refresh read the bearer token from it). */
   event: APIGatewayProxyEventV2;
 }
+
+/** The context of a `session` route: the middleware chain has authenticated the caller. */
+export interface SessionContext extends RequestContext {
+  caller: Caller;
+}
+
+/** The handler context a route of this access gets. */
+export type ContextFor<A extends Access> = A extends 'session' ? SessionContext : RequestContext;
 
 export interface RouteInput<P, Q, B> {
   params: P;
@@ -43,6 +51,7 @@ export interface RouteSpec<
   Q extends z.ZodType | undefined = z.ZodType | undefined,
   B extends z.ZodType | undefined = z.ZodType | undefined,
   R = unknown,
+  A extends Access = Access,
 > {
   /** Unique across the API; also the OpenAPI operationId. */
   operationId: string;
@@ -52,7 +61,7 @@ export interface RouteSpec<
   /** One line, Chinese, for the OpenAPI document. */
   summary: string;
   tags?: string[];
-  access: Access;
+  access: A;
   /** For `session` routes: the roles allowed (all roles when absent). */
   roles?: readonly Role[];
   params?: P;
@@ -64,12 +73,12 @@ export interface RouteSpec<
   status?: number;
   /** Served by the local stack only, never deployed (e.g. the SMS outbox). */
   localOnly?: boolean;
-  handler: (input: RouteInput<Infer<P>, Infer<Q>, Infer<B>>, ctx: RequestContext) => Promise<R>;
+  handler: (input: RouteInput<Infer<P>, Infer<Q>, Infer<B>>, ctx: ContextFor<A>) => Promise<R>;
 }
 
 // The route table stores routes of many input types side by side.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyRoute = RouteSpec<any, any, any, any>;
+export type AnyRoute = Omit<RouteSpec<any, any, any, any, Access>, 'handler'> & { handler: (input: any, ctx: any) => Promise<unknown> };
 
 /** Declares a route with its handler's input inferred from the schemas. */
 export function defineRoute<
@@ -77,7 +86,8 @@ export function defineRoute<
   Q extends z.ZodType | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
   R = unknown,
->(spec: RouteSpec<P, Q, B, R>): RouteSpec<P, Q, B, R> {
+  A extends Access = Access,
+>(spec: RouteSpec<P, Q, B, R, A>): RouteSpec<P, Q, B, R, A> {
   return spec;
 }
 

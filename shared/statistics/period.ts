@@ -1,6 +1,19 @@
 /** The period a statistics request is about: all time, a year, or a month of a year (China time). */
+import { z } from 'zod';
 import { ALL_TIME, monthPeriod, yearPeriod, type StatPeriod } from '#shared/db/keys';
 import { ValidationError } from '#shared/http/errors';
+import { regionCodeSchema } from '#shared/http/schemas';
+
+export const yearSchema = z.coerce.number().int().min(2000).max(2100);
+export const monthSchema = z.coerce.number().int().min(1).max(12);
+
+/** The common query of the statistics routes: a region (default: the caller's own) and a period. */
+export const periodQuerySchema = z.object({
+  region: regionCodeSchema.optional(),
+  year: yearSchema.optional(),
+  month: monthSchema.optional(),
+});
+export type PeriodQuery = z.output<typeof periodQuerySchema>;
 
 export interface StatsPeriod {
   year: number | null;

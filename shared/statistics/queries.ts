@@ -15,7 +15,7 @@ import { institutionTypeName, type InstitutionTypeCode } from '#shared/reference
 import { chinaDateParts } from '#shared/time';
 import { ValidationError } from '#shared/http/errors';
 import { industrySplit, metricsOf, typeSplit, type MetricName, type Metrics } from './metrics';
-import { resolvePeriod, type StatsPeriod } from './period';
+import { resolvePeriod, type PeriodQuery, type StatsPeriod } from './period';
 
 /** The levels whose children, trends and splits the counters hold (districts carry no splits). */
 export const STATS_PARENT_LEVELS: readonly ScopeLevel[] = ['nation', 'province', 'city'];
@@ -29,11 +29,8 @@ export interface RegionRef {
 
 export const regionRef = (region: ScopeRegion): RegionRef => ({ code: region.code, name: region.name, level: region.level });
 
-export interface PeriodQuery {
-  region?: string;
-  year?: number;
-  month?: number;
-}
+export type { PeriodQuery };
+
 
 export async function summary(caller: Caller, query: PeriodQuery) {
   const region = resolveScope(caller, query.region);

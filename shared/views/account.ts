@@ -1,36 +1,41 @@
-/** The API's view of an account (API.md "Accounts"): what the site shows, never the secrets. */
+/** The API's view of an account (docs/api.md, "Accounts"): what the site shows, never the secrets. */
+import { z } from 'zod';
 import type { AccountRecord } from '#shared/db/accounts';
+import { genderSchema, statusSchema } from '#shared/http/schemas';
 import { findRegion, NATION_CODE } from '#shared/reference/regions';
-import { ROLE_NAMES, type Caller, type Role } from '#shared/auth/caller';
+import { ROLE_NAMES, ROLES, type Caller, type Role } from '#shared/auth/caller';
 
-export interface AccountView {
-  id: number;
-  phone: string;
-  realName: string;
-  gender: AccountRecord['gender'];
-  unit: string;
-  department: string | null;
-  position: string | null;
-  remark: string | null;
-  role: Role;
-  roleName: string;
-  provinceCode: string;
-  provinceName: string;
-  cityCode: string | null;
-  cityName: string | null;
-  status: AccountRecord['status'];
-  auditStatus: AccountRecord['auditStatus'];
-  auditReason: string | null;
-  hasPassword: boolean;
+/** The account as the API shows it (docs/api.md, "Accounts"). */
+export const accountViewSchema = z.object({
+  id: z.number().int(),
+  /** Masked (`138****1234`) unless the caller administers the account or it is their own. */
+  phone: z.string(),
+  realName: z.string(),
+  gender: genderSchema,
+  unit: z.string(),
+  department: z.string().nullable(),
+  position: z.string().nullable(),
+  remark: z.string().nullable(),
+  role: z.enum(ROLES),
+  roleName: z.string(),
+  provinceCode: z.string(),
+  provinceName: z.string(),
+  cityCode: z.string().nullable(),
+  cityName: z.string().nullable(),
+  status: statusSchema,
+  auditStatus: z.enum(['pending', 'approved', 'rejected']),
+  auditReason: z.string().nullable(),
+  hasPassword: z.boolean(),
   /** The account that created this one (none for the bootstrap and demo accounts). */
-  createdBy: number | null;
+  createdBy: z.number().int().nullable(),
   /** Whether the caller may approve or reject it now. */
-  canAudit: boolean;
-  authorizationLetterUrl?: string;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
+  canAudit: z.boolean(),
+  authorizationLetterUrl: z.string().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+});
+export type AccountView = z.output<typeof accountViewSchema>;
 
 /** `13812341234` → `138****1234`. */
 export function maskPhone(phone: string): string {

@@ -1,0 +1,34 @@
+/** The reports module's request and answer schemas (docs/api.md, `POST /reports`). */
+import { z } from 'zod';
+import { regionCodeSchema } from '#shared/http/schemas';
+
+/** What can be exported: 区域数据统计 数据概览, 机构数据统计, 行业分布, 账号列表. */
+export const REPORT_KINDS = ['regional-overview', 'institutions', 'industries', 'accounts'] as const;
+/** One of {@link REPORT_KINDS}. */
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/**
+ * The body of `POST /reports`: the region defaults to the caller's own and must lie inside it (403
+ * otherwise); the period applies to statistics reports (ignored for accounts), and `month` needs `year`.
+ */
+export const reportRequestSchema = z
+  .object({
+    kind: z.enum(REPORT_KINDS),
+    region: regionCodeSchema.optional(),
+    year: z.number().int().min(2000).max(2100).optional(),
+    month: z.number().int().min(1).max(12).optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.month !== undefined && body.year === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['month'], message: '按月导出须同时指定年份' });
+    }
+  });
+export type ReportRequest = z.output<typeof reportRequestSchema>;
+
+export const reportFileSchema = z.object({
+  /** The Chinese download name, e.g. `区域数据统计_福建省_2024年4月_20261127-1015.xlsx`. */
+  fileName: z.string(),
+  downloadUrl: z.string(),
+  expiresAt: z.string(),
+});
+export type ReportFile = z.output<typeof reportFileSchema>;
