@@ -1,8 +1,31 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * Which folder may import which (docs/architecture.md, "The parts and their arrows"):
+ * shared/ is imported by everything and imports none of the others; a Lambda module (functions/<m>/)
+ * uses other modules only through shared/ (the registry and the docs module aggregate them); lib/ (the
+ * CDK app) and functions/ never reach into the local runtime or the operator tools; the site is
+ * built apart and imports no server code.
+ */
+const FOLDERS = { functions: 'functions', lib: 'lib', local: 'local', tools: 'tools', bin: 'bin', test: 'test', bench: 'bench', shared: 'shared' };
+
+/** A rule set refusing imports of the given folders, by subpath import (`#tools/…`) or relative path. */
+function forbidFolders(folders, message, extraPatterns = []) {
+  const names = folders.map((folder) => FOLDERS[folder]).join('|');
+  const regex = `^(#(${names})/|(\\.\\./)+(${names})(/|$))`;
+  return {
+    'no-restricted-imports': ['error', { patterns: [{ regex, message }, ...extraPatterns] }],
+    'no-restricted-syntax': [
+      'error',
+      { selector: `ImportExpression[source.value=/${regex.replace(/\//g, '\\/')}/]`, message },
+      { selector: `ImportExpression > TemplateLiteral[quasis.0.value.raw=/${regex.replace(/\//g, '\\/')}/]`, message },
+    ],
+  };
+}
+
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'site/dist/', 'site/node_modules/', '.data/', 'coverage/'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'site/dist/', 'site/node_modules/', '.data/', 'coverage/', '.bench/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -21,5 +44,39 @@ export default tseslint.config(
     // Tests read loosely typed JSON answers.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: forbidFolders(['functions', 'lib', 'local', 'tools', 'bin', 'test', 'bench'], 'shared/ imports none of functions/, lib/, local/, tools/, bin/, test/ or bench/ (docs/architecture.md)'),
+  },
+  {
+    files: ['functions/**/*.ts'],
+    ignores: ['functions/registry.ts', 'functions/docs/**'],
+    rules: forbidFolders(['lib', 'local', 'tools', 'bin', 'test', 'bench'], 'functions/ imports none of lib/, local/, tools/, bin/, test/ or bench/ (docs/architecture.md)', [
+      {
+        regex: '^(#functions/|\\.\\./)',
+        message: 'a Lambda module uses other modules only through shared/ (docs/architecture.md)',
+      },
+    ]),
+  },
+  {
+    files: ['functions/registry.ts', 'functions/docs/**/*.ts'],
+    rules: forbidFolders(['lib', 'local', 'tools', 'bin', 'test', 'bench'], 'functions/ imports none of lib/, local/, tools/, bin/, test/ or bench/ (docs/architecture.md)'),
+  },
+  {
+    files: ['lib/**/*.ts'],
+    rules: forbidFolders(['local', 'tools', 'bin', 'test', 'bench'], 'lib/ (the CDK app) imports none of local/, tools/, bin/, test/ or bench/ (docs/architecture.md)'),
+  },
+  {
+    files: ['local/**/*.ts'],
+    rules: forbidFolders(['lib', 'tools', 'bin', 'test', 'bench'], 'local/ (the local runtime) imports none of lib/, tools/, bin/, test/ or bench/ (docs/architecture.md)'),
+  },
+  {
+    files: ['tools/**/*.ts'],
+    rules: forbidFolders(['lib', 'bin', 'test', 'bench'], 'tools/ imports none of lib/, bin/, test/ or bench/ (docs/architecture.md)'),
+  },
+  {
+    files: ['site/**/*.ts'],
+    rules: forbidFolders(['shared', 'functions', 'lib', 'local', 'tools', 'bin', 'test', 'bench'], 'the site is built apart and imports no server code (docs/architecture.md)'),
   },
 );
