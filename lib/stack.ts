@@ -1,5 +1,5 @@
 /**
- * The cloud stack of the 信易贷 government console (DESIGN.md §4): data, API, rollup and site.
+ * The cloud stack of the 信易贷 government console (docs/architecture.md): data, API, rollup and site.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

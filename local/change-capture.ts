@@ -1,6 +1,6 @@
 /**
  * The local stand-in for DynamoDB Streams and the Lambda event source mapping that feeds the rollup
- * handler (DESIGN.md §7): dynalite has no streams, so the local DynamoDB client carries a middleware
+ * handler (docs/data-model.md, "Write protocols"): dynalite has no streams, so the local DynamoDB client carries a middleware
  * that captures every change of the table and delivers it, in batches and with redelivery, to the same
  * handler the cloud invokes.
  *
@@ -25,7 +25,7 @@
  * What that does NOT give: delivery in global order. Shards are delivered concurrently, so a record with
  * a higher number on one shard can be applied before a lower-numbered record on another shard. A
  * consumer that kept one "last applied sequence number" per counter item for all shards would skip
- * the late lower-numbered record and lose it. Marks must therefore be per shard (DESIGN.md §7), or per
+ * the late lower-numbered record and lose it. Marks must therefore be per shard (docs/data-model.md, "Write protocols"), or per
  * source partition key (valid because all records of one key are on one shard, in order), never one
  * per counter item for everything; a mark per hash bucket of source keys is valid here only because the
  * bucket is the shard, and would not be in AWS, where shards follow physical partitions. In AWS

@@ -1,5 +1,5 @@
 /**
- * Money is integer yuan (元) everywhere inside the system and in the API (DESIGN.md §2); screens and
+ * Money is integer yuan (元) everywhere inside the system and in the API (docs/data-model.md, "Entities"); screens and
  * exports show 万元 with two decimals. Never sum floats.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Time rules (DESIGN.md §2): stored timestamps are ISO-8601 UTC; periods (year, month, day) are
+ * Time rules (docs/data-model.md, "Entities"): stored timestamps are ISO-8601 UTC; periods (year, month, day) are
  * China Standard Time (UTC+8, no daylight saving).
  */
 

@@ -1,5 +1,5 @@
 /**
- * Repairs drifted specialist counters (DESIGN.md §7). A counter is never lower than the number of
+ * Repairs drifted specialist counters (docs/data-model.md, "Write protocols"). A counter is never lower than the number of
  * specialists, but a request that fails between raising it and writing the specialist (or between
  * deleting a specialist and lowering it) leaves it too high, which blocks the institution's delete.
  * This recounts each institution's specialists with a Query and sets the counter.

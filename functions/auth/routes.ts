@@ -1,4 +1,4 @@
-/** Sign-in and the signed-in user (API.md "Auth"). */
+/** Sign-in and the signed-in user (docs/api.md, "Auth"). */
 import { z } from 'zod';
 import { defineRoute } from '#shared/http/route';
 import { phoneSchema } from '#shared/http/schemas';

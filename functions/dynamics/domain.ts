@@ -1,4 +1,4 @@
-/** 融资动态 (manual §2.8): the recent days day by day, and the feed of financing and onboarding. */
+/** 融资动态 (docs/console.md, "融资动态"): the recent days day by day, and the feed of financing and onboarding. */
 import type { Caller } from '#shared/auth/caller';
 import { BadRequestError } from '#shared/http/errors';
 import { getDayCounters, getFeedPage } from '#shared/db/stats';

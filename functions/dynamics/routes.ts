@@ -1,4 +1,4 @@
-/** 融资动态 (API.md "Statistics": dynamics). */
+/** 融资动态 (docs/api.md, "Statistics": dynamics). */
 import { z } from 'zod';
 import { defineRoute } from '#shared/http/route';
 import { regionCodeSchema } from '#shared/http/schemas';

@@ -1,4 +1,4 @@
-/** Service-to-service ingestion of enterprises, products and orders (API.md "Ingestion"). */
+/** Service-to-service ingestion of enterprises, products and orders (docs/api.md, "Ingestion"). */
 import { z } from 'zod';
 import { defineRoute } from '#shared/http/route';
 import { eventEnvelopeSchema } from '#shared/financing/model';

@@ -1,5 +1,5 @@
 /**
- * 机构管理 (manual §2.11): a city user's financial institutions and their specialists (专管员), and the
+ * 机构管理 (docs/console.md, "机构管理"): a city user's financial institutions and their specialists (专管员), and the
  * read-only view provinces and the nation get of the institutions in their scope. Every read and write
  * checks the caller against the institution (policy.ts); every change is audit-logged with the fields
  * it changed.

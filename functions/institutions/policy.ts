@@ -1,5 +1,5 @@
 /**
- * Who may see and manage which institution (DESIGN.md §1, manual §2.11). Pure functions of the caller
+ * Who may see and manage which institution (docs/architecture.md, "Roles and scopes", docs/console.md, "机构管理"). Pure functions of the caller
  * and the target; the domain applies them on every read and write.
  *
  * - read (list, get): national everywhere, a province inside itself, a city inside itself;
@@ -73,12 +73,12 @@ export function institutionPlace(
   return { districtCode, cityCode: caller.cityCode, provinceCode: caller.provinceCode };
 }
 
-/** List order (manual §2.11.1): sort order, then id. */
+/** List order (docs/console.md, "机构管理"): sort order, then id. */
 export function bySortOrderThenId(a: { sortOrder: number; id: number }, b: { sortOrder: number; id: number }): number {
   return a.sortOrder - b.sortOrder || a.id - b.id;
 }
 
-/** Fuzzy specialist search (manual §2.11.4 (4)): part of the phone or of the real name. */
+/** Fuzzy specialist search (docs/console.md, "机构管理"): part of the phone or of the real name. */
 export function matchesKeyword(specialist: { phone: string; realName: string }, keyword: string | undefined): boolean {
   const wanted = keyword?.trim();
   if (!wanted) return true;

@@ -89,7 +89,7 @@ export async function presentInstitution(record: InstitutionRecord): Promise<Ins
   };
 }
 
-/** The full phone is shown: the city administers its specialists (manual §2.11.4). */
+/** The full phone is shown: the city administers its specialists (docs/console.md, "机构管理"). */
 export async function presentSpecialist(record: SpecialistRecord): Promise<SpecialistView> {
   return {
     id: record.id,

@@ -1,5 +1,5 @@
 /**
- * 报表导出 (manual §2.6.3): the statistics and account lists of the caller's scope as an .xlsx file.
+ * 报表导出 (docs/console.md, "区域数据统计"): the statistics and account lists of the caller's scope as an .xlsx file.
  * The data comes from the same domain functions that answer the statistics and account APIs, so a
  * report always shows what the screens show; the file is written row by row to a temporary file,
  * uploaded to the reports bucket under the caller's prefix, and handed out as a 15-minute presigned

@@ -1,4 +1,4 @@
-/** 报表导出 (API.md "Statistics", `POST /reports`; manual §2.6.3). */
+/** 报表导出 (docs/api.md, "Statistics", `POST /reports`; docs/console.md, "区域数据统计"). */
 import { defineRoute } from '#shared/http/route';
 import { exportReport } from './domain';
 import { reportFileSchema, reportRequestSchema } from './schemas';

@@ -1,6 +1,6 @@
 /**
- * The columns of each report kind, with the manual's Chinese headers (§2.6.2 数据概览, §2.7 机构数据统计,
- * §2.6.7 行业分布, §2.9 账号列表), and the mapping of the domain's rows onto them. Pure: no I/O.
+ * The columns of each report kind, with the console's Chinese headers (docs/console.md: 数据概览, 机构数据统计,
+ * 行业分布, 账号管理), and the mapping of the domain's rows onto them. Pure: no I/O.
  */
 import { ROLE_NAMES } from '#shared/auth/caller';
 import type { AccountRecord } from '#shared/db/accounts';
@@ -82,7 +82,7 @@ export const INDUSTRY_COLUMNS: readonly ReportColumn[] = [
   yuan('loanAmount', '放款金额(万元)'),
 ];
 
-/** 账号列表 (manual §2.9.1), phones always masked; the totals row counts the accounts. */
+/** 账号列表 (docs/console.md, "账号管理"), phones always masked; the totals row counts the accounts. */
 export const ACCOUNT_COLUMNS: readonly ReportColumn[] = [
   { key: 'id', header: 'ID', kind: 'text', width: 10 },
   { key: 'phone', header: '用户名', kind: 'text', width: 14, total: 'rows' },

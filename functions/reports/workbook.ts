@@ -39,7 +39,7 @@ export type ColumnTotal = 'sum' | 'rows' | { rateOf: readonly [numeratorKey: str
 export interface ReportColumn {
   /** The row field this column shows. */
   key: string;
-  /** The Chinese header, as the manual's tables have it (amounts say 万元). */
+  /** The Chinese header, as the console's tables have it (amounts say 万元). */
   header: string;
   kind: ColumnKind;
   /** Width in characters (a Chinese character counts about two). */

@@ -1,5 +1,5 @@
 /**
- * Applies a stream batch to the counters, exactly once in effect (DESIGN.md §7).
+ * Applies a stream batch to the counters, exactly once in effect (docs/data-model.md, "Write protocols").
  *
  * Lambda delivers at least once and, after a failure, restarts at the first failed record with a
  * batch that may be cut differently. So each counter item keeps, per shard, the sequence number of

@@ -1,4 +1,4 @@
-/** 数据中心, 区域数据统计 and 机构数据统计 (API.md "Statistics"). */
+/** 数据中心, 区域数据统计 and 机构数据统计 (docs/api.md, "Statistics"). */
 import { z } from 'zod';
 import { defineRoute } from '#shared/http/route';
 import { pagingSchema, regionCodeSchema } from '#shared/http/schemas';

@@ -1,4 +1,4 @@
-/** Presigned uploads (API.md "Uploads"): the browser sends the file straight to S3. */
+/** Presigned uploads (docs/api.md, "Uploads"): the browser sends the file straight to S3. */
 import { z } from 'zod';
 import { defineRoute } from '#shared/http/route';
 import { createUpload, UPLOAD_PURPOSE_NAMES } from '#shared/storage/uploads';

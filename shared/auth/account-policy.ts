@@ -1,5 +1,5 @@
 /**
- * Who may see, change and audit which government account (DESIGN.md §1, manual §2.9–2.10). Pure
+ * Who may see, change and audit which government account (docs/architecture.md, "Roles and scopes", docs/console.md, "账号管理"). Pure
  * functions of the caller and the target; the domain enforces them on every read and write.
  *
  * - peer tier (账号管理): accounts of the caller's own level and region;

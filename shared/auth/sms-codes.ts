@@ -1,5 +1,5 @@
 /**
- * SMS verification codes (DESIGN.md §5): 6 random digits, stored only as an HMAC, valid 5 minutes,
+ * SMS verification codes (docs/security.md): 6 random digits, stored only as an HMAC, valid 5 minutes,
  * single use, dead after 5 wrong tries; one request per phone and purpose every 60 s; daily caps per
  * phone and per source IP. Expiry is checked in code (TTL is housekeeping only).
  *

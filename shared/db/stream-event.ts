@@ -1,7 +1,7 @@
 /**
  * The event the rollup consumer receives. The cloud event source mapping uses a tumbling window, which
  * is what makes Lambda name the shard (`shardId`) in every invocation; the per-shard marks on counter
- * items (DESIGN.md §7) need it. The local change capture delivers the same shape.
+ * items (docs/data-model.md, "Write protocols") need it. The local change capture delivers the same shape.
  */
 import type { DynamoDBRecord } from 'aws-lambda';
 

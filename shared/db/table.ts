@@ -2,34 +2,9 @@
  * The one DynamoDB table, defined once for the CDK stack and the local stack alike.
  *
  * Single-table design: every item has a generic `pk`/`sk`, an `entity` attribute naming what it is,
- * and optionally up to three GSI key pairs. Keys are built only by the pure functions in `keys.ts`.
- *
- * ## Access patterns (no Scan on any request path)
- *
- * | pattern                                   | index | key condition                                                   |
- * |-------------------------------------------|-------|-----------------------------------------------------------------|
- * | account by phone (login, uniqueness)      | table | pk = `ACCOUNT#<phone>`, sk = `ACCOUNT`                          |
- * | sessions of an account                    | table | pk = `ACCOUNT#<phone>`, sk begins_with `SESSION#`               |
- * | account by id                             | gsi1  | gsi1pk = `ACCOUNT#<id>`                                         |
- * | accounts by scope (role, province, city)  | gsi2  | gsi2pk = `ACCOUNTS#<role>`, gsi2sk begins_with `<prov>#[<city>#]` |
- * | SMS code state of a phone and purpose     | table | pk = `SMS#<phone>`, sk = `<purpose>`                            |
- * | rate-limit counters (phone, ip, per day)  | table | pk = `RATE#<kind>#<subject>`, sk = `<yyyymmdd>`                 |
- * | next numeric id of an entity              | table | pk = `COUNTER#<entity>`, sk = `COUNTER`                         |
- * | institution by id (+ specialist counter)  | table | pk = `INSTITUTION#<id>`, sk = `INSTITUTION`                     |
- * | institutions of a city, by sort order, id | gsi2  | gsi2pk = `INSTITUTIONS#<prov>`, gsi2sk begins_with `<city>#`    |
- * | institutions of a province (nation: each) | gsi2  | gsi2pk = `INSTITUTIONS#<prov>` (sk `<city>#<sort6>#<id10>`)     |
- * | institution full-name guard in a city     | table | pk = `INSTNAME#<city>#<normalised fullName>`, sk = `GUARD`      |
- * | specialists of an institution             | table | pk = `INSTITUTION#<id>`, sk begins_with `SPECIALIST#`           |
- * | specialist by institution and id          | table | pk = `INSTITUTION#<id>`, sk = `SPECIALIST#<id10>`               |
- * | specialist phone guard (unique phones)    | table | pk = `SPECIALISTPHONE#<phone>`, sk = `GUARD`                    |
- * | enterprise / product / order by id        | table | pk = `ENTERPRISE#<id>` / `PRODUCT#<id>` / `ORDER#<id>`          |
- * | a region's counters in a period          | table | pk = `STAT#<parent region>#<period>`, sk = `REGION#<region>`      |
- * | children of a region in a period          | table | pk = `STAT#<region>#<period>`, sk begins_with `REGION#`         |
- * | trend of a region (years; months of a year)| gsi1 | gsi1pk = `TREND#<region>#Y` / `TREND#<region>#M<year>`          |
- * | day counters of a region (recent window)  | table | pk = `STATD#<region>`, sk between two `yyyymmdd`                |
- * | per-institution counters of a scope       | table | pk = `STATI#<scope region>#<period>`, sk begins_with `INST#`    |
- * | feed by scope and kind, newest first      | gsi3  | gsi3pk = `FEED#<region>#<kind>`, gsi3sk = `<time>#<id>` (desc)  |
- * | audit log of a day                        | table | pk = `AUDIT#<yyyymmdd>`, sk = `<time>#<id>`                     |
+ * and optionally up to three GSI key pairs. Keys are built only by the pure functions in `keys.ts`;
+ * the access patterns they serve (no Scan on any request path) are listed in docs/data-model.md,
+ * "Keys and access patterns".
  */
 
 export interface KeyPair {
@@ -40,7 +15,7 @@ export interface KeyPair {
 export const TABLE_DEFINITION = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  /** Housekeeping only: code checks expiry itself (DESIGN.md §7). Epoch seconds. */
+  /** Housekeeping only: code checks expiry itself (docs/data-model.md, "Write protocols"). Epoch seconds. */
   ttlAttribute: 'ttl',
   /** The stream feeds the rollup handler; it needs the old and the new image. */
   streamView: 'NEW_AND_OLD_IMAGES',

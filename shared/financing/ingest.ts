@@ -1,5 +1,5 @@
 /**
- * Ingestion of the portals' events (API.md "Ingestion"): each event is validated, applied at most
+ * Ingestion of the portals' events (docs/api.md, "Ingestion"): each event is validated, applied at most
  * once and in lifecycle order; a batch with bad events still applies the good ones. Events of one
  * batch are applied in the order given, so an order can be submitted and accepted in one batch.
  */

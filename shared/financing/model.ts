@@ -3,9 +3,9 @@
  * loaders (import, demo data) both turn events into stored items through `applyEvent`, so the two
  * paths cannot produce different records.
  *
- * Order lifecycle (DESIGN.md §2): submitted → docking → loaned | rejected; submitted | docking →
+ * Order lifecycle (docs/data-model.md, "Entities"): submitted → docking → loaned | rejected; submitted | docking →
  * withdrawn; loaned → defaulted. Every item remembers the ids of the events applied to it, which is
- * how a redelivered event is recognised (DESIGN.md §7).
+ * how a redelivered event is recognised (docs/data-model.md, "Write protocols").
  */
 import { z } from 'zod';
 import { isValidCreditCode } from '#shared/reference/credit-code';

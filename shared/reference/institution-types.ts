@@ -1,4 +1,4 @@
-/** The 11 types of financial institution (机构类型), in the order the manual's form lists them. */
+/** The 11 types of financial institution (机构类型), in the order the institution form lists them (docs/console.md, "机构管理"). */
 
 export const INSTITUTION_TYPES = [
   { code: 'bank', name: '银行' },

@@ -1,6 +1,6 @@
 /**
  * GB/T 2260 administrative divisions, from the maintained `@vant/area-data` package, shaped for the
- * console (DESIGN.md §1):
+ * console (docs/architecture.md, "Roles and scopes"):
  * - three levels everywhere: province → city → district;
  * - municipalities (北京, 天津, 上海, 重庆) keep one city named after them (`110000` → `110100` 北京市),
  *   and every district of the municipality (including 重庆's counties listed under `500200`) hangs

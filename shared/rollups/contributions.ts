@@ -1,11 +1,11 @@
 /**
- * What each base record contributes to the counters of DESIGN.md §3, as a pure function of the
+ * What each base record contributes to the counters of docs/data-model.md, "Metric definitions", as a pure function of the
  * record. The stream handler adds `contributions(new image) − contributions(old image)`; the rebuild
  * adds the contributions of every stored record; reconcile compares the two. One definition, three
  * uses: they cannot disagree.
  *
  * Counter items maintained (only what the statistics API reads — every item is a paid write):
- * - region items (nation, province, city, district) × (all time, year, month): the §3 metrics; nation,
+ * - region items (nation, province, city, district) × (all time, year, month): the metrics; nation,
  *   province and city items also carry the industry split (`i_<section>_<metric>`) and the institution
  *   type split (`t_<type>_<metric>`), so a summary, an industry or a type breakdown is one item read;
  * - day items (nation, province, city) for the recent window only: 融资动态's daily rows;

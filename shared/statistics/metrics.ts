@@ -1,5 +1,5 @@
 /**
- * The metrics of DESIGN.md §3 computed from a counter item. Counts and amounts are stored; rates and
+ * The metrics of docs/data-model.md, "Metric definitions" computed from a counter item. Counts and amounts are stored; rates and
  * the number of industries are derived here, from counts only (never from rounded amounts).
  */
 import { INDUSTRY_CODES } from '#shared/reference/industries';
@@ -64,7 +64,7 @@ export function industrySplit(item: Record<string, unknown>) {
   }));
 }
 
-/** The institution-type split of a counter item, in the manual's type order. */
+/** The institution-type split of a counter item, in the order of `INSTITUTION_TYPE_CODES`. */
 export function typeSplit(item: Record<string, unknown>) {
   return INSTITUTION_TYPE_CODES.map((type) => ({
     type,

@@ -1,5 +1,5 @@
 /**
- * Upload rules (DESIGN.md §5): each purpose has its content types and size limit; keys live under the
+ * Upload rules (docs/security.md): each purpose has its content types and size limit; keys live under the
  * uploader's own prefix; a record accepts a key only after the object is verified to exist with an
  * allowed type and size (s3rver enforces no POST policy, so this check is what holds locally).
  */

@@ -85,7 +85,7 @@ export function presentAccount(account: AccountRecord, options: AccountViewOptio
   };
 }
 
-/** The console's modules per role (DESIGN.md §1; API.md `modules`). */
+/** The console's modules per role (docs/architecture.md, "Roles and scopes"; docs/api.md, "Auth" (`modules`)). */
 export const MODULES_BY_ROLE: Record<Role, string[]> = {
   national: ['dashboard', 'regional-stats', 'institution-stats', 'dynamics', 'accounts', 'subordinate-accounts'],
   province: ['dashboard', 'regional-stats', 'institution-stats', 'subordinate-accounts', 'dynamics', 'accounts'],

@@ -1,5 +1,5 @@
 /**
- * 机构管理 end to end on the local stack (manual §2.11): a city user adds an institution with an
+ * 机构管理 end to end on the local stack (docs/console.md, "机构管理"): a city user adds an institution with an
  * uploaded logo, manages its specialists, and can delete it only once they are gone; list order,
  * search, filters and paging; the conflicts and refusals a user can run into.
  */

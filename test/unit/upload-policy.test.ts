@@ -31,7 +31,7 @@ describe('upload policy', () => {
     expect(uploadPrefix(70, 'institution-logo').startsWith(uploadPrefix(7, 'institution-logo'))).toBe(false);
   });
 
-  it('allows the types and sizes the manual asks for', () => {
+  it('allows the types and sizes docs/security.md lists', () => {
     expect(Object.keys(UPLOAD_PURPOSES['authorization-letter'].contentTypes)).toEqual(['application/pdf', 'image/jpeg', 'image/png']);
     expect(UPLOAD_PURPOSES['authorization-letter'].maxBytes).toBe(5 * 1024 * 1024);
     expect(Object.keys(UPLOAD_PURPOSES['institution-logo'].contentTypes)).toEqual(['image/png', 'image/jpeg', 'image/svg+xml']);

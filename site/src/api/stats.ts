@@ -1,4 +1,4 @@
-/** Typed calls of the statistics, dynamics and report endpoints (API.md "Statistics"). */
+/** Typed calls of the statistics, dynamics and report endpoints (docs/api.md, "Statistics"). */
 import { api } from './client';
 import type { Metrics } from '../utils/metrics';
 

@@ -58,7 +58,7 @@ function chinaParts(iso: string): { y: string; m: string; d: string; hh: string;
   };
 }
 
-/** An ISO time as the China date `2026.03.05` (the manual's style). */
+/** An ISO time as the China date `2026.03.05` (the console's style). */
 export function date(iso: string | null | undefined): string {
   if (!iso) return '—';
   // A plain date (`2026-03-05`) is already a China calendar day.

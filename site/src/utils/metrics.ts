@@ -1,4 +1,4 @@
-/** The metrics of DESIGN.md §3 with their Chinese names and display kinds. */
+/** The metrics of docs/data-model.md, "Metric definitions" with their Chinese names and display kinds. */
 import { count, percent, wan } from './format';
 
 export type MetricName =
@@ -32,7 +32,7 @@ export interface MetricDefinition {
   unit: string;
 }
 
-/** In the order of the manual's 数据中心 (§2.5.1), then the acceptance metrics. */
+/** In the order of 数据中心's cards (docs/console.md), then the acceptance metrics. */
 export const METRICS: readonly MetricDefinition[] = [
   { name: 'demandCount', label: '融资需求笔数', kind: 'count', unit: '笔' },
   { name: 'demandAmount', label: '需求金额', kind: 'money', unit: '万元' },

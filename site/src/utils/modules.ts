@@ -1,4 +1,4 @@
-/** The console's modules (API.md `modules`), in the menu order of manual §2.4. */
+/** The console's modules (docs/api.md, "Auth" (`modules`)), in the menu order of docs/console.md */
 import type { RouteLocationNormalized } from 'vue-router';
 import { session, type Me } from '../stores/session';
 

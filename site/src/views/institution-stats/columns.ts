@@ -1,4 +1,4 @@
-/** The columns of 机构数据统计 with the manual's headers (§2.7). */
+/** The columns of 机构数据统计 with their headers (docs/console.md, "机构数据统计"). */
 import type { InstitutionColumn } from '../../api/stats';
 
 export interface InstitutionColumnDef {
