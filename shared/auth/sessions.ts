@@ -9,10 +9,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { batchGetItems } from '#shared/db/batch';
 import { documentClient, tableName } from '#shared/db/client';
+import { queryAll } from '#shared/db/expressions';
 import { accountKey, sessionKey, SESSION_SK_PREFIX } from '#shared/db/keys';
 import { fromItem, type AccountRecord } from '#shared/db/accounts';
 import { UnauthenticatedError } from '#shared/http/errors';
@@ -186,24 +187,13 @@ export async function endSession(phone: string, sessionId: string): Promise<void
 
 /** Ends every session of an account except `keepSessionId` (password change, account deletion). */
 export async function endSessions(phone: string, keepSessionId?: string): Promise<number> {
-  let ended = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': accountKey(phone).pk, ':prefix': SESSION_SK_PREFIX },
-        ProjectionExpression: 'sk, sessionId',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      if (item.sessionId === keepSessionId) continue;
-      await endSession(phone, String(item.sessionId));
-      ended += 1;
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return ended;
+  const sessions = await queryAll({
+    TableName: tableName(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': accountKey(phone).pk, ':prefix': SESSION_SK_PREFIX },
+    ProjectionExpression: 'sk, sessionId',
+  });
+  const ended = sessions.filter((item) => item.sessionId !== keepSessionId);
+  for (const item of ended) await endSession(phone, String(item.sessionId));
+  return ended.length;
 }
