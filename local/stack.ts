@@ -16,6 +16,7 @@ import { logger } from '#shared/http/logger';
 import { ensureTable, LOCAL_CREDENTIALS, startDynamo, startS3, type RunningServer } from './embedded-servers';
 import { startLocalHttpServer, type LocalHttpServer, type ModuleHandler } from './http-server';
 import { ChangeCapture } from './change-capture';
+import { startLocalSmsTopic } from './sms-topic';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -91,7 +92,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       REPORTS_BUCKET: LOCAL_REPORTS_BUCKET,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       S3_ENDPOINT: s3.endpoint,
-      SMS_MODE: 'outbox',
+      SMS_PROVIDER: 'outbox',
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       INGEST_AUTH: 'api-key',
       INGEST_API_KEY: process.env.INGEST_API_KEY || DEFAULT_INGEST_API_KEY,
       SESSION_SECRET_FILE: await sessionSecretFile(secretsDir),
@@ -110,6 +112,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stops.push(() => capture.stop());
     onDynamoClientCreated((client) => capture.attach(client));
+
+    // SMS requests reach the same SMS function the cloud's topic subscribes.
+    const { handler: smsHandler } = await import('#functions/sms/index');
+    const stopSmsTopic = startLocalSmsTopic(smsHandler);
+    stops.push(async () => stopSmsTopic());
 
     const { API_MODULES, LOCAL_MODULES, FALLBACK_MODULE } = await import('#functions/registry');
     const { setLocalRuntime } = await import('#functions/dev/runtime');

@@ -15,8 +15,8 @@ export interface Config {
   dynamoEndpoint?: string;
   /** Local stack only: the embedded S3-compatible server. */
   s3Endpoint?: string;
-  /** `sns` publishes SMS through Amazon SNS; `outbox` keeps them in the local outbox. */
-  smsMode: 'sns' | 'outbox';
+  /** Cloud: the SNS topic SMS requests are published to (shared/sms/publish.ts). */
+  smsTopicArn?: string;
   /** `iam`: API Gateway has checked SigV4; `api-key`: compare the `x-api-key` header. */
   ingestAuth: 'iam' | 'api-key';
   ingestApiKey?: string;
@@ -25,6 +25,8 @@ export interface Config {
   sessionSecretFile?: string;
   /** Cloud: the token CloudFront adds to API requests (see shared/http/client-ip.ts). */
   originVerifySecretArn?: string;
+  /** Cloud: refuse browser routes that did not come through CloudFront (`REQUIRE_CLOUDFRONT=true`). */
+  requireCloudFront: boolean;
   version: string;
 }
 
@@ -58,16 +60,20 @@ export function config(): Config {
     reportsBucket: required('REPORTS_BUCKET'),
     dynamoEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
     s3Endpoint: process.env.S3_ENDPOINT || undefined,
-    smsMode: oneOf('SMS_MODE', ['sns', 'outbox'], stage === 'local' ? 'outbox' : 'sns'),
+    smsTopicArn: process.env.SMS_TOPIC_ARN || undefined,
     ingestAuth: oneOf('INGEST_AUTH', ['iam', 'api-key'], stage === 'local' ? 'api-key' : 'iam'),
     ingestApiKey: process.env.INGEST_API_KEY || undefined,
     sessionSecretArn: process.env.SESSION_SECRET_ARN || undefined,
     sessionSecretFile: process.env.SESSION_SECRET_FILE || undefined,
     originVerifySecretArn: process.env.ORIGIN_VERIFY_SECRET_ARN || undefined,
+    requireCloudFront: process.env.REQUIRE_CLOUDFRONT === 'true',
     version: process.env.APP_VERSION ?? '0.1.0',
   };
   if (next.ingestAuth === 'api-key' && !next.ingestApiKey) {
     throw new Error('configuration: INGEST_API_KEY is required when INGEST_AUTH=api-key');
+  }
+  if (next.requireCloudFront && !next.originVerifySecretArn) {
+    throw new Error('configuration: REQUIRE_CLOUDFRONT=true needs ORIGIN_VERIFY_SECRET_ARN');
   }
   if (!next.sessionSecretArn && !next.sessionSecretFile) {
     throw new Error('configuration: set SESSION_SECRET_ARN (cloud) or SESSION_SECRET_FILE (local)');

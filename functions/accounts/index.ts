@@ -1,4 +1,4 @@
 import { createApiHandler } from '#shared/http/handler';
-import { routes } from './routes';
+import { module } from './routes';
 
-export const handler = createApiHandler(routes);
+export const handler = createApiHandler(module);

@@ -1,5 +1,5 @@
 /** 账号管理 and 市级/省级账号管理 (docs/api.md, "Accounts"). */
-import { defineRoute } from '#shared/http/route';
+import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { idParamSchema } from '#shared/http/schemas';
 import { addAccount, auditAccount, editAccount, getAccount, listAccounts, removeAccount, removeAccounts } from './domain';
 import {
@@ -94,3 +94,12 @@ export const routes = [
     handler: async ({ params, body }, ctx) => auditAccount(ctx.caller, params.id, body, ctx.sourceIp),
   }),
 ];
+
+/** Accounts (and their id counter), bind codes it consumes, the audit log; reads authorization letters. */
+export const permissions: ModulePermissions = {
+  table: { read: true, write: ['ACCOUNT#', 'COUNTER#', 'SMS#', 'AUDIT#'] },
+  uploads: { read: ['uploads/*/authorization-letter/*'] },
+  secrets: ['session', 'origin-verify'],
+};
+
+export const module: ApiModule = { name: 'accounts', routes, permissions };

@@ -20,6 +20,7 @@ import {
   UnauthenticatedError,
 } from '#shared/http/errors';
 import { epochSeconds } from '#shared/time';
+import { countMetric } from '#shared/observability/metrics';
 import type { LoginInput } from './schemas';
 
 export const MAX_PASSWORD_FAILURES = 5;
@@ -120,6 +121,7 @@ export async function login(input: LoginInput, sourceIp: string, now: Date = new
   const { phone } = input;
   const method = 'password' in input ? 'password' : 'sms';
   const fail = async (reason: string, error: Error = new InvalidCredentialsError()) => {
+    countMetric('SignInFailures');
     await writeAudit({ action: 'auth.login', outcome: 'failure', actorPhone: phone, sourceIp, reason }, now);
     return error;
   };
@@ -136,6 +138,7 @@ export async function login(input: LoginInput, sourceIp: string, now: Date = new
     if (!(await verifyPassword(input.password, account?.passwordHash))) {
       const lockedNow = await recordPasswordFailure(phone, attempts, now);
       if (lockedNow) {
+        countMetric('Lockouts');
         await writeAudit({ action: 'auth.lockout', outcome: 'success', actorPhone: phone, sourceIp, reason: 'password failures' }, now);
       }
       throw await fail('wrong password');
@@ -153,6 +156,7 @@ export async function login(input: LoginInput, sourceIp: string, now: Date = new
     throw await fail((error as AppError).code, error as Error);
   }
   const issued = await startSession(account, sourceIp, now);
+  countMetric('SignIns');
   await writeAudit(
     { action: 'auth.login', outcome: 'success', actorAccountId: account.id, actorPhone: phone, sourceIp, reason: method },
     now,

@@ -1,6 +1,6 @@
 /** Sign-in and the signed-in user (docs/api.md, "Auth"). */
 import { z } from 'zod';
-import { defineRoute } from '#shared/http/route';
+import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { phoneSchema } from '#shared/http/schemas';
 import { SMS_PURPOSES } from '#shared/auth/sms-codes';
 import { authenticateSession, refreshSession } from '#shared/auth/sessions';
@@ -82,3 +82,12 @@ export const routes = [
     handler: async ({ body }, ctx) => changeOwnPassword(ctx.caller, body, ctx.sourceIp),
   }),
 ];
+
+/** Sign-in state, sessions, password changes, the audit log; the only module that may send SMS. */
+export const permissions: ModulePermissions = {
+  table: { read: true, write: ['SMS#', 'RATE#', 'LOGINFAIL#', 'ACCOUNT#', 'AUDIT#'] },
+  publishSms: true,
+  secrets: ['session', 'origin-verify'],
+};
+
+export const module: ApiModule = { name: 'auth', routes, permissions };

@@ -1,8 +1,8 @@
 /** Local-only helpers (never deployed): the SMS outbox and the rollup backlog. */
 import { z } from 'zod';
-import { defineRoute } from '#shared/http/route';
+import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { phoneSchema } from '#shared/http/schemas';
-import { outboxMessages } from '#shared/auth/sms-sender';
+import { outboxMessages } from '#shared/sms/outbox';
 import { localRuntime } from './runtime';
 
 export const routes = [
@@ -30,3 +30,8 @@ export const routes = [
     handler: async () => ({ pending: localRuntime().pendingRecords() }),
   }),
 ];
+
+/** Local only; never deployed. */
+export const permissions: ModulePermissions = {};
+
+export const module: ApiModule = { name: 'dev', routes, permissions };

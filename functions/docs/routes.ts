@@ -1,6 +1,6 @@
 /** The OpenAPI document of the whole API, generated from every module's route table. */
 import { z } from 'zod';
-import { defineRoute } from '#shared/http/route';
+import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { buildOpenApiDocument } from '#shared/http/openapi';
 import { config } from '#shared/config';
 
@@ -27,3 +27,8 @@ export const routes = [
     },
   }),
 ];
+
+/** The OpenAPI document is public and built from the route tables alone. */
+export const permissions: ModulePermissions = { secrets: ['origin-verify'] };
+
+export const module: ApiModule = { name: 'docs', routes, permissions };

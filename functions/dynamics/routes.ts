@@ -1,6 +1,6 @@
 /** 融资动态 (docs/api.md, "Statistics": dynamics). */
 import { z } from 'zod';
-import { defineRoute } from '#shared/http/route';
+import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { regionCodeSchema } from '#shared/http/schemas';
 import { FEED_KINDS } from '#shared/db/keys';
 import { daily, feed } from './domain';
@@ -42,3 +42,8 @@ export const routes = [
     handler: async ({ query }, ctx) => feed(ctx.caller, query),
   }),
 ];
+
+/** Day counters and the feed. */
+export const permissions: ModulePermissions = { table: { read: true, write: ['ACCOUNT#'] }, secrets: ['session', 'origin-verify'] };
+
+export const module: ApiModule = { name: 'dynamics', routes, permissions };

@@ -1,6 +1,6 @@
 /** Service-to-service ingestion of enterprises, products and orders (docs/api.md, "Ingestion"). */
 import { z } from 'zod';
-import { defineRoute } from '#shared/http/route';
+import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { eventEnvelopeSchema } from '#shared/financing/model';
 import { ingestEvents } from '#shared/financing/ingest';
 
@@ -23,3 +23,8 @@ export const routes = [
     handler: async ({ body }) => ingestEvents(body.events),
   }),
 ];
+
+/** The portals' records; IAM-signed, so no session key and no origin token. */
+export const permissions: ModulePermissions = { table: { read: true, write: ['ENTERPRISE#', 'PRODUCT#', 'ORDER#'] } };
+
+export const module: ApiModule = { name: 'ingest', routes, permissions };

@@ -1,5 +1,5 @@
 /** 机构管理 (docs/api.md, "Institutions and specialists"): city users manage; provinces and the nation read. */
-import { defineRoute } from '#shared/http/route';
+import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { idParamSchema } from '#shared/http/schemas';
 import {
   addInstitution,
@@ -137,3 +137,12 @@ export const routes = [
     handler: async ({ params }, ctx) => removeSpecialist(ctx.caller, params.id, params.specialistId, ctx.sourceIp),
   }),
 ];
+
+/** Institutions, their name guards and specialists (and the phone guards), the audit log; reads logos and avatars. */
+export const permissions: ModulePermissions = {
+  table: { read: true, write: ['INSTITUTION#', 'INSTNAME#', 'SPECIALISTPHONE#', 'COUNTER#', 'ACCOUNT#', 'AUDIT#'] },
+  uploads: { read: ['uploads/*/institution-logo/*', 'uploads/*/specialist-avatar/*'] },
+  secrets: ['session', 'origin-verify'],
+};
+
+export const module: ApiModule = { name: 'institutions', routes, permissions };

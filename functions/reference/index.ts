@@ -1,5 +1,5 @@
 import { createApiHandler } from '#shared/http/handler';
-import { routes } from './routes';
+import { module } from './routes';
 
 /** Also serves API Gateway's `$default` route: anything unmatched gets the API's 404 body. */
-export const handler = createApiHandler(routes);
+export const handler = createApiHandler(module);

@@ -1,7 +1,7 @@
 /** Reference data and health: regions, industries, institution types. */
 import { z } from 'zod';
 import { UnknownRegionError } from '#shared/auth/scope';
-import { defineRoute } from '#shared/http/route';
+import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { childRegions, findRegion } from '#shared/reference/regions';
 import { INDUSTRIES } from '#shared/reference/industries';
 import { INSTITUTION_TYPES } from '#shared/reference/institution-types';
@@ -63,3 +63,8 @@ export const routes = [
     handler: async () => INSTITUTION_TYPES.map(({ code, name }) => ({ code, name })),
   }),
 ];
+
+/** Reference data needs only to check the session: no writes, no files, no SMS. */
+export const permissions: ModulePermissions = { table: { read: true }, secrets: ['session', 'origin-verify'] };
+
+export const module: ApiModule = { name: 'reference', routes, permissions };

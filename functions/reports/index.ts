@@ -1,5 +1,5 @@
 import { createApiHandler } from '#shared/http/handler';
-import { routes } from './routes';
+import { module } from './routes';
 
 /** The reports module's Lambda handler (报表导出). */
-export const handler = createApiHandler(routes);
+export const handler = createApiHandler(module);

@@ -1,5 +1,5 @@
 /** 报表导出 (docs/api.md, "Statistics", `POST /reports`; docs/console.md, "区域数据统计"). */
-import { defineRoute } from '#shared/http/route';
+import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { exportReport } from './domain';
 import { reportFileSchema, reportRequestSchema } from './schemas';
 
@@ -18,3 +18,12 @@ export const routes = [
     handler: async ({ body }, ctx) => exportReport(ctx.caller, body, ctx.sourceIp),
   }),
 ];
+
+/** Counters and account lists to export, the audit log; the only module that writes reports. */
+export const permissions: ModulePermissions = {
+  table: { read: true, write: ['ACCOUNT#', 'AUDIT#'] },
+  reports: { read: ['reports/*'], write: ['reports/*'] },
+  secrets: ['session', 'origin-verify'],
+};
+
+export const module: ApiModule = { name: 'reports', routes, permissions };

@@ -1,6 +1,6 @@
 /** 数据中心, 区域数据统计 and 机构数据统计 (docs/api.md, "Statistics"). */
 import { z } from 'zod';
-import { defineRoute } from '#shared/http/route';
+import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { pagingSchema, regionCodeSchema } from '#shared/http/schemas';
 import { INSTITUTION_TYPE_CODES } from '#shared/reference/institution-types';
 import { METRIC_NAMES } from '#shared/statistics/metrics';
@@ -98,3 +98,12 @@ export const routes = [
     handler: async ({ query }, ctx) => institutionTypes(ctx.caller, query),
   }),
 ];
+
+/** Counters only; presigned logo URLs for 机构数据统计. */
+export const permissions: ModulePermissions = {
+  table: { read: true, write: ['ACCOUNT#'] },
+  uploads: { read: ['uploads/*/institution-logo/*'] },
+  secrets: ['session', 'origin-verify'],
+};
+
+export const module: ApiModule = { name: 'statistics', routes, permissions };

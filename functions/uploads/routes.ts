@@ -1,6 +1,6 @@
 /** Presigned uploads (docs/api.md, "Uploads"): the browser sends the file straight to S3. */
 import { z } from 'zod';
-import { defineRoute } from '#shared/http/route';
+import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { createUpload, UPLOAD_PURPOSE_NAMES } from '#shared/storage/uploads';
 import { ForbiddenError } from '#shared/http/errors';
 
@@ -34,3 +34,12 @@ export const routes = [
     },
   }),
 ];
+
+/** Presigned POSTs of new uploads under the uploader's prefix (signing one needs the right to put it). */
+export const permissions: ModulePermissions = {
+  table: { read: true, write: ['ACCOUNT#'] },
+  uploads: { write: ['uploads/*'] },
+  secrets: ['session', 'origin-verify'],
+};
+
+export const module: ApiModule = { name: 'uploads', routes, permissions };

@@ -1,14 +1,19 @@
 /**
  * Sessions: short-lived HS256 tokens (jose) backed by a session item under the account.
  *
+ * A token names the key it was signed with (`kid`, see secret.ts: the key can be rotated) and
+ * carries no readable phone: the session item's locator (the account's phone) travels encrypted with
+ * a key derived from the signing key (AES-256-GCM), so the one lookup of account and session item
+ * stays a single BatchGetItem while the token tells its holder nothing but opaque ids.
+ *
  * A token is accepted only while all of these hold: its signature and expiry are valid; the account
  * still exists, is enabled and approved, and its `tokenVersion` equals the token's (disable, password
  * change by an administrator, role or region change and deletion bump it, killing every session at
  * once); the session item exists (logout deletes it); the session has been used within the idle
  * limit (30 minutes) and is younger than the absolute limit (12 hours).
  */
-import { randomUUID } from 'node:crypto';
-import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { batchGetItems } from '#shared/db/batch';
@@ -18,7 +23,7 @@ import { accountKey, sessionKey, SESSION_SK_PREFIX } from '#shared/db/keys';
 import { fromItem, type AccountRecord } from '#shared/db/accounts';
 import { UnauthenticatedError } from '#shared/http/errors';
 import { epochSeconds } from '#shared/time';
-import { signingSecret } from './secret';
+import { sessionKeyById, sessionKeys, type SessionKey } from './secret';
 import type { Caller } from './caller';
 
 export const IDLE_LIMIT_MS = 30 * 60 * 1000;
@@ -40,9 +45,33 @@ interface SessionItem {
 
 interface TokenClaims {
   sub: string;
+  /** The account's phone, decrypted from the token's `loc` claim. */
   phn: string;
   sid: string;
   tv: number;
+}
+
+/** The AES-256-GCM key that hides the session locator, derived from a signing key. */
+function locatorKey(key: SessionKey): Buffer {
+  return Buffer.from(hkdfSync('sha256', key.secret, Buffer.alloc(0), 'xinyidai session locator', 32));
+}
+
+function sealLocator(phone: string, key: SessionKey): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', locatorKey(key), iv);
+  const sealed = Buffer.concat([cipher.update(phone, 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('base64url');
+}
+
+function openLocator(locator: string, key: SessionKey): string | undefined {
+  try {
+    const bytes = Buffer.from(locator, 'base64url');
+    const decipher = createDecipheriv('aes-256-gcm', locatorKey(key), bytes.subarray(0, 12));
+    decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+    return Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString('utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 export interface IssuedToken {
@@ -51,13 +80,14 @@ export interface IssuedToken {
 }
 
 async function sign(claims: TokenClaims, expiresAtMs: number, now: Date): Promise<IssuedToken> {
-  const token = await new SignJWT({ phn: claims.phn, sid: claims.sid, tv: claims.tv })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+  const { current } = await sessionKeys(now);
+  const token = await new SignJWT({ loc: sealLocator(claims.phn, current), sid: claims.sid, tv: claims.tv })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: current.id })
     .setSubject(claims.sub)
     .setIssuer(ISSUER)
     .setIssuedAt(epochSeconds(now))
     .setExpirationTime(Math.floor(expiresAtMs / 1000))
-    .sign(await signingSecret());
+    .sign(current.secret);
   return { token, expiresAt: new Date(Math.floor(expiresAtMs / 1000) * 1000).toISOString() };
 }
 
@@ -93,17 +123,20 @@ function bearerToken(event: APIGatewayProxyEventV2): string {
   return match[1];
 }
 
-async function verifyToken(token: string): Promise<TokenClaims> {
+async function verifyToken(token: string, now: Date): Promise<TokenClaims> {
+  const invalid = () => new UnauthenticatedError('登录状态无效，请重新登录', 'SESSION_INVALID');
   try {
-    const { payload } = await jwtVerify(token, await signingSecret(), { issuer: ISSUER, algorithms: ['HS256'] });
-    const { sub, phn, sid, tv } = payload as Partial<TokenClaims>;
-    if (typeof sub !== 'string' || typeof phn !== 'string' || typeof sid !== 'string' || typeof tv !== 'number') {
-      throw new UnauthenticatedError('登录状态无效，请重新登录', 'SESSION_INVALID');
-    }
+    const key = await sessionKeyById(decodeProtectedHeader(token).kid, now);
+    if (!key) throw invalid();
+    const { payload } = await jwtVerify(token, key.secret, { issuer: ISSUER, algorithms: ['HS256'], currentDate: now });
+    const { sub, loc, sid, tv } = payload as { sub?: unknown; loc?: unknown; sid?: unknown; tv?: unknown };
+    const phn = typeof loc === 'string' ? openLocator(loc, key) : undefined;
+    if (typeof sub !== 'string' || !phn || typeof sid !== 'string' || typeof tv !== 'number') throw invalid();
     return { sub, phn, sid, tv };
   } catch (error) {
     if (error instanceof UnauthenticatedError) throw error;
     if (error instanceof joseErrors.JWTExpired) throw new UnauthenticatedError('登录已过期，请重新登录', 'SESSION_EXPIRED');
+    // A token that is not even a JWT, or names no key, is as invalid as a forged one.
     throw new UnauthenticatedError('登录状态无效，请重新登录', 'SESSION_INVALID');
   }
 }
@@ -114,9 +147,21 @@ export interface AuthenticatedSession {
   session: SessionItem;
 }
 
+export interface SessionOptions {
+  /**
+   * Whether this process may write the session item (`lastSeenAt`, ending an idle session). Modules
+   * granted no table writes (shared/http/route.ts, `ModulePermissions`) only read it; the idle clock
+   * then moves on the user's next call to any other module.
+   */
+  mayWrite?: boolean;
+  now?: Date;
+}
+
 /** Checks a token against the account and its session; throws UnauthenticatedError otherwise. */
-export async function loadSession(token: string, now: Date = new Date()): Promise<AuthenticatedSession> {
-  const claims = await verifyToken(token);
+export async function loadSession(token: string, options: SessionOptions = {}): Promise<AuthenticatedSession> {
+  const now = options.now ?? new Date();
+  const mayWrite = options.mayWrite ?? true;
+  const claims = await verifyToken(token, now);
   const items = await batchGetItems([{ ...accountKey(claims.phn) }, { ...sessionKey(claims.phn, claims.sid) }], { consistentRead: true });
   const accountItem = items.find((item) => item.sk === 'ACCOUNT');
   const sessionItem = items.find((item) => item.sk === sessionKey(claims.phn, claims.sid).sk) as SessionItem | undefined;
@@ -127,10 +172,10 @@ export async function loadSession(token: string, now: Date = new Date()): Promis
   if (!sessionItem) throw revoked;
   const idleFor = now.getTime() - Date.parse(sessionItem.lastSeenAt);
   if (idleFor > IDLE_LIMIT_MS || now.getTime() > Date.parse(sessionItem.absoluteExpiresAt)) {
-    await endSession(account.phone, claims.sid);
+    if (mayWrite) await endSession(account.phone, claims.sid);
     throw new UnauthenticatedError('登录已过期，请重新登录', 'SESSION_EXPIRED');
   }
-  if (idleFor > TOUCH_INTERVAL_MS) {
+  if (mayWrite && idleFor > TOUCH_INTERVAL_MS) {
     await touch(account.phone, claims.sid, now);
     sessionItem.lastSeenAt = now.toISOString();
   }
@@ -165,13 +210,13 @@ async function touch(phone: string, sessionId: string, now: Date): Promise<void>
 }
 
 /** The middleware's entry: the caller of a request carrying `Authorization: Bearer <token>`. */
-export async function authenticateSession(event: APIGatewayProxyEventV2): Promise<Caller> {
-  return (await loadSession(bearerToken(event))).caller;
+export async function authenticateSession(event: APIGatewayProxyEventV2, options: SessionOptions = {}): Promise<Caller> {
+  return (await loadSession(bearerToken(event), options)).caller;
 }
 
 /** A fresh token for a live session (never beyond the session's absolute limit). */
 export async function refreshSession(event: APIGatewayProxyEventV2, now: Date = new Date()): Promise<IssuedToken> {
-  const { account, session } = await loadSession(bearerToken(event), now);
+  const { account, session } = await loadSession(bearerToken(event), { now });
   const absolute = Date.parse(session.absoluteExpiresAt);
   return sign(
     { sub: String(account.id), phn: account.phone, sid: session.sessionId, tv: account.tokenVersion },

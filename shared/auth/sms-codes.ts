@@ -13,8 +13,8 @@ import { documentClient, tableName } from '#shared/db/client';
 import { rateKey, smsCodeKey } from '#shared/db/keys';
 import { RateLimitedError } from '#shared/http/errors';
 import { chinaDateParts, chinaDay, chinaDayStart, epochSeconds } from '#shared/time';
-import { signingSecret } from './secret';
-import { sendCodeSms } from './sms-sender';
+import { sessionKeyById, sessionKeys, type SessionKey } from './secret';
+import { publishSmsRequest } from '#shared/sms/publish';
 
 export const SMS_PURPOSES = ['login', 'bind'] as const;
 export type SmsPurpose = (typeof SMS_PURPOSES)[number];
@@ -25,8 +25,8 @@ export const MAX_WRONG_ATTEMPTS = 5;
 export const DAILY_LIMIT_PER_PHONE = 10;
 export const DAILY_LIMIT_PER_IP = 50;
 
-async function codeHash(phone: string, purpose: SmsPurpose, code: string): Promise<string> {
-  return createHmac('sha256', await signingSecret()).update(`sms:${phone}:${purpose}:${code}`).digest('base64');
+function codeHash(key: SessionKey, phone: string, purpose: SmsPurpose, code: string): string {
+  return createHmac('sha256', key.secret).update(`sms:${phone}:${purpose}:${code}`).digest('base64');
 }
 
 function isConditionFailure(error: unknown): boolean {
@@ -131,8 +131,8 @@ export interface CodeRequest {
 
 /**
  * Issues a code. Throws RateLimitedError (429, Retry-After) for the resend interval and the daily caps,
- * SmsUnavailableError (503) when the gateway fails; after a failure nothing is charged and an earlier
- * code stays valid.
+ * SmsUnavailableError (503) when the SMS topic does not take the request; after a failure nothing is
+ * charged and an earlier code stays valid.
  */
 export async function requestCode(request: CodeRequest): Promise<{ resendAfterSeconds: number }> {
   const { phone, purpose, sourceIp, deliver } = request;
@@ -155,14 +155,16 @@ export async function requestCode(request: CodeRequest): Promise<{ resendAfterSe
     }
     if (deliver) {
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-      await sendCodeSms(phone, code, purpose, now);
+      await publishSmsRequest({ phone, template: purpose === 'bind' ? 'bind-code' : 'login-code', params: { code }, requestedAt: now.toISOString() });
+      const { current } = await sessionKeys(now);
       await documentClient().send(
         new UpdateCommand({
           TableName: tableName(),
           Key: smsCodeKey(phone, purpose),
-          UpdateExpression: 'SET codeHash = :hash, expiresAt = :expires, attempts = :zero',
+          UpdateExpression: 'SET codeHash = :hash, codeKeyId = :keyId, expiresAt = :expires, attempts = :zero',
           ExpressionAttributeValues: {
-            ':hash': await codeHash(phone, purpose, code),
+            ':hash': codeHash(current, phone, purpose, code),
+            ':keyId': current.id,
             ':expires': new Date(now.getTime() + CODE_LIFETIME_MS).toISOString(),
             ':zero': 0,
           },
@@ -189,7 +191,9 @@ export async function verifyCode(phone: string, purpose: SmsPurpose, code: strin
   if (!item || !stored) return false;
   if (Date.parse(String(item.expiresAt)) <= now.getTime()) return false;
   if (Number(item.attempts ?? 0) >= MAX_WRONG_ATTEMPTS) return false;
-  const given = Buffer.from(await codeHash(phone, purpose, code));
+  // The code was hashed with the session key of its time (it may have been rotated since).
+  const key = await sessionKeyById(String(item.codeKeyId ?? ''), now);
+  const given = Buffer.from(key ? codeHash(key, phone, purpose, code) : '');
   const expected = Buffer.from(stored);
   const matches = given.length === expected.length && timingSafeEqual(given, expected);
   try {

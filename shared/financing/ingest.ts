@@ -3,6 +3,7 @@
  * once and in lifecycle order; a batch with bad events still applies the good ones. Events of one
  * batch are applied in the order given, so an order can be submitted and accepted in one batch.
  */
+import { countMetric } from '#shared/observability/metrics';
 import { getFinancingItem, getInstitutionRef, putFinancingItem, StaleRecordError } from '#shared/db/financing';
 import {
   applyEvent,
@@ -70,5 +71,8 @@ export async function ingestEvents(envelopes: EventEnvelope[], now: Date = new D
     else if (outcome === 'duplicate') result.duplicates.push(envelope.id);
     else result.rejected.push({ id: envelope.id, ...outcome });
   }
+  countMetric('EventsIngested', result.accepted.length);
+  countMetric('EventsDuplicate', result.duplicates.length);
+  countMetric('EventsRejected', result.rejected.length);
   return result;
 }

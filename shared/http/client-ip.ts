@@ -24,15 +24,22 @@ function same(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** The user's address: the verified CloudFront viewer address, else API Gateway's source IP. */
-export async function clientAddress(event: APIGatewayProxyEventV2): Promise<string> {
+export interface Client {
+  /** The user's address: the verified CloudFront viewer address, else API Gateway's source IP. */
+  address: string;
+  /** True when the request carries CloudFront's origin token (it came through the distribution). */
+  viaCloudFront: boolean;
+}
+
+/** Who sent the request, and whether it came through CloudFront. */
+export async function resolveClient(event: APIGatewayProxyEventV2): Promise<Client> {
   const direct = event.requestContext?.http?.sourceIp ?? 'unknown';
   const headers = event.headers ?? {};
-  const viewer = headers['cloudfront-viewer-address'];
   const presented = headers['x-origin-verify'];
-  if (!viewer || !presented) return direct;
+  if (!presented) return { address: direct, viaCloudFront: false };
   const arn = config().originVerifySecretArn;
   const expected = arn ? await secretText(arn) : undefined;
-  if (!expected || !same(presented, expected)) return direct;
-  return parseViewerAddress(viewer) ?? direct;
+  if (!expected || !same(presented, expected)) return { address: direct, viaCloudFront: false };
+  const viewer = headers['cloudfront-viewer-address'];
+  return { address: (viewer && parseViewerAddress(viewer)) || direct, viaCloudFront: true };
 }

@@ -125,3 +125,10 @@ export class ServiceUnavailableError extends AppError {
     super(503, code, message);
   }
 }
+
+/** 403 DIRECT_ACCESS_FORBIDDEN: a browser route called around CloudFront (docs/security.md, "Edge"). */
+export class DirectAccessError extends ForbiddenError {
+  constructor() {
+    super('请通过控制台地址访问', 'DIRECT_ACCESS_FORBIDDEN');
+  }
+}

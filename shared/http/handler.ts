@@ -14,18 +14,18 @@ import {
   validateInput,
   type ApiContext,
 } from './middleware';
-import type { AnyRoute } from './route';
+import type { ApiModule } from './route';
 import { createRouter } from './router';
 
 export type ApiHandler = (event: APIGatewayProxyEventV2, context: ApiContext) => Promise<APIGatewayProxyStructuredResultV2>;
 
-export function createApiHandler(routes: readonly AnyRoute[]): ApiHandler {
-  const router = createRouter(routes);
+export function createApiHandler(module: ApiModule): ApiHandler {
+  const router = createRouter(module.routes);
   const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>()
     .use(normalizeEvent(router))
     .use(parseJsonBody())
     .use(validateInput())
-    .use(authorize())
+    .use(authorize(module.permissions))
     .use(logRequests())
     .use(mapErrors())
     .handler(async (_event, context) => {

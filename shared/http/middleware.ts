@@ -11,6 +11,7 @@ import { authenticateSession } from '#shared/auth/sessions';
 import { authorizeIngest } from '#shared/auth/ingest';
 import {
   AppError,
+  DirectAccessError,
   ForbiddenError,
   MalformedJsonError,
   MethodNotAllowedError,
@@ -20,8 +21,10 @@ import {
   type ErrorDetail,
 } from './errors';
 import { logger } from './logger';
-import { clientAddress } from './client-ip';
-import type { AnyRoute, RequestContext, RouteInput } from './route';
+import { publishMetrics } from '#shared/observability/metrics';
+import { resolveClient } from './client-ip';
+import { config } from '#shared/config';
+import { mayWriteSessions, type AnyRoute, type ModulePermissions, type RequestContext, type RouteInput } from './route';
 import type { Router } from './router';
 
 z.config(z.locales.zhCN());
@@ -59,11 +62,12 @@ export function normalizeEvent(router: Router<AnyRoute>): ApiMiddleware {
         event.isBase64Encoded = false;
       }
       const http = event.requestContext?.http;
+      const client = await resolveClient(event);
       request.context.api = {
         startedAt: Date.now(),
         ctx: {
           requestId: event.requestContext?.requestId ?? request.context.awsRequestId ?? 'unknown',
-          sourceIp: await clientAddress(event),
+          sourceIp: client.address,
           userAgent: http?.userAgent ?? event.headers['user-agent'] ?? '',
           event,
         },
@@ -77,13 +81,18 @@ export function normalizeEvent(router: Router<AnyRoute>): ApiMiddleware {
       const byKey = event.routeKey ? router.byRouteKey(event.routeKey) : undefined;
       if (byKey) {
         request.context.api.route = byKey;
-        return;
+      } else {
+        const match = router.match(method, path);
+        if (match.kind === 'method-not-allowed') throw new MethodNotAllowedError(method, match.allowed);
+        if (match.kind === 'not-found') throw new RouteNotFoundError(method, path);
+        request.context.api.route = match.route;
+        event.pathParameters = match.pathParameters;
       }
-      const match = router.match(method, path);
-      if (match.kind === 'method-not-allowed') throw new MethodNotAllowedError(method, match.allowed);
-      if (match.kind === 'not-found') throw new RouteNotFoundError(method, path);
-      request.context.api.route = match.route;
-      event.pathParameters = match.pathParameters;
+      // Browsers reach the API through CloudFront only (its WAF, headers and limits apply there); the
+      // portals' IAM-signed ingestion calls the API endpoint directly.
+      if (config().requireCloudFront && request.context.api.route.access !== 'ingest' && !client.viaCloudFront) {
+        throw new DirectAccessError();
+      }
     },
   };
 }
@@ -145,7 +154,8 @@ export function validateInput(): ApiMiddleware {
 }
 
 /** 4. Authenticate (session token or ingest credentials) and check the route's roles. */
-export function authorize(): ApiMiddleware {
+export function authorize(permissions: ModulePermissions = {}): ApiMiddleware {
+  const mayWrite = mayWriteSessions(permissions);
   return {
     before: async (request) => {
       const { route, ctx } = request.context.api;
@@ -154,7 +164,7 @@ export function authorize(): ApiMiddleware {
         authorizeIngest(request.event);
         return;
       }
-      const caller = await authenticateSession(request.event);
+      const caller = await authenticateSession(request.event, { mayWrite });
       ctx.caller = caller;
       if (route.roles && !route.roles.includes(caller.role)) {
         throw new ForbiddenError('当前角色无权使用该功能');
@@ -177,6 +187,7 @@ export function logRequests(): ApiMiddleware {
     };
     if (status >= 500) logger.error('request failed', fields);
     else logger.info('request completed', fields);
+    publishMetrics();
   };
   return {
     before: (request) => {

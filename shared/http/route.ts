@@ -73,6 +73,12 @@ export interface RouteSpec<
   status?: number;
   /** Served by the local stack only, never deployed (e.g. the SMS outbox). */
   localOnly?: boolean;
+  /**
+   * The stage throttle this route gets in the cloud (per-route limits, lib/constructs/api.ts):
+   * `sign-in` (codes and login: far tighter than reads), `heavy` (exports), `ingest`; the default
+   * limit otherwise.
+   */
+  throttle?: 'sign-in' | 'heavy' | 'ingest';
   handler: (input: RouteInput<Infer<P>, Infer<Q>, Infer<B>>, ctx: ContextFor<A>) => Promise<R>;
 }
 
@@ -96,9 +102,37 @@ export function routeKey(route: Pick<AnyRoute, 'method' | 'path'>): string {
   return `${route.method} ${API_PREFIX}${route.path}`;
 }
 
+/**
+ * What a function may touch in the cloud, declared next to its route table: the CDK app
+ * (lib/constructs/permissions.ts) grants exactly this and nothing more, and test/infra holds the
+ * synthesized policies to it (docs/security.md, "Least privilege").
+ */
+export interface ModulePermissions {
+  /**
+   * The table: `read` allows GetItem, BatchGetItem and Query (table and indexes); `write` lists the
+   * partition-key prefixes the function may put, update and delete (`ACCOUNT#` covers sessions;
+   * `AUDIT#` the audit log), or `'any'`.
+   */
+  table?: { read: boolean; write?: readonly string[] | 'any' };
+  /** Object key patterns (`*` matches within and across `/`) per bucket, to read (GET, HEAD, presigned GETs) or write (PUT, presigned POSTs). */
+  uploads?: { read?: readonly string[]; write?: readonly string[] };
+  reports?: { read?: readonly string[]; write?: readonly string[] };
+  /** Publishes SMS requests to the SMS topic. */
+  publishSms?: boolean;
+  /** Secrets read: the session key, the origin token CloudFront adds. */
+  secrets?: readonly ('session' | 'origin-verify')[];
+}
+
 /** A module: one Lambda function in the cloud, with its route table. */
 export interface ApiModule {
   /** kebab-case; names the Lambda and its entry `functions/<name>/index.ts`. */
   name: string;
   routes: readonly AnyRoute[];
+  permissions: ModulePermissions;
+}
+
+/** True when the module may write the session items (`ACCOUNT#` partitions). */
+export function mayWriteSessions(permissions: ModulePermissions): boolean {
+  const write = permissions.table?.write;
+  return write === 'any' || (write?.includes('ACCOUNT#') ?? false);
 }

@@ -56,8 +56,9 @@ const modules: ApiModule[] = [
       route('pushOrders', 'POST', '/ingest/orders', 'ingest'),
       route('peekOutbox', 'GET', '/dev/outbox', 'public', true),
     ],
+    permissions: { table: { read: true } },
   },
-  { name: 'docs', routes: [route('getDoc', 'GET', '/doc', 'public')] },
+  { name: 'docs', routes: [route('getDoc', 'GET', '/doc', 'public')], permissions: {} },
 ];
 
 function apiStack(apiModules: readonly ApiModule[], fallbackModule: string, props: StackProps = {}) {
@@ -76,7 +77,7 @@ describe('deployedRoutes', () => {
   });
 
   it('rejects a route key declared by two modules', () => {
-    const clash: ApiModule[] = [...modules, { name: 'auth', routes: [route('readThingAgain', 'GET', '/things/{id}', 'public')] }];
+    const clash: ApiModule[] = [...modules, { name: 'auth', routes: [route('readThingAgain', 'GET', '/things/{id}', 'public')], permissions: {} }];
 
     expect(() => deployedRoutes(clash)).toThrow(/GET \/api\/things\/\{id\}.*"reference".*"auth"/);
   });

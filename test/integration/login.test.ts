@@ -8,7 +8,7 @@ import { documentClient, tableName } from '#shared/db/client';
 import { accountKey } from '#shared/db/keys';
 import { hashPassword } from '#shared/auth/passwords';
 import { authenticateSession, IDLE_LIMIT_MS, loadSession } from '#shared/auth/sessions';
-import { outboxMessages } from '#shared/auth/sms-sender';
+import { outboxMessages } from '#shared/sms/outbox';
 
 useTestStores();
 
@@ -144,9 +144,9 @@ describe('sessions', () => {
     const user = await account();
     const start = new Date();
     const { token } = await login({ phone: user.phone, password: PASSWORD }, '10.0.0.1', start);
-    await expect(loadSession(token, new Date(start.getTime() + IDLE_LIMIT_MS - 60_000))).resolves.toBeTruthy();
+    await expect(loadSession(token, { now: new Date(start.getTime() + IDLE_LIMIT_MS - 60_000) })).resolves.toBeTruthy();
     // jose checks the token's own expiry against the wall clock; the idle rule is checked on the session.
-    await expect(loadSession(token, new Date(start.getTime() + 2 * IDLE_LIMIT_MS))).rejects.toMatchObject({ code: 'SESSION_EXPIRED' });
+    await expect(loadSession(token, { now: new Date(start.getTime() + 2 * IDLE_LIMIT_MS) })).rejects.toMatchObject({ code: 'SESSION_EXPIRED' });
   });
 
   it('rejects a forged or garbled token', async () => {

@@ -13,6 +13,7 @@ import { creditCodeCheckChar } from '#shared/reference/credit-code';
 import { ingestEvents } from '#shared/financing/ingest';
 import { rebuildRollups, reconcileRollups } from '#tools/rollups';
 import { applyBatch } from '#functions/rollup/apply';
+import { handler as rollupHandler } from '#functions/rollup/index';
 import { recordDeltas } from '#shared/rollups/contributions';
 import { marshall } from '@aws-sdk/util-dynamodb';
 
@@ -210,5 +211,18 @@ describe('rollup writes', () => {
 
   it('refuses a batch that does not name its shard', async () => {
     await expect(applyBatch({ Records: [] })).rejects.toThrow(/shardId/);
+  });
+
+  it('hands the tumbling window state back as received, on records and on the final empty invocation', async () => {
+    const state = { note: 'kept' };
+    const order = {
+      pk: 'ORDER#tw1', sk: 'ORDER', entity: 'order', orderId: 'tw1', industry: 'C', districtCode: '350203',
+      requestedAmount: 1200, status: 'submitted', submittedAt: '2022-05-10T00:00:00.000Z',
+    };
+    const window = { start: new Date().toISOString(), end: new Date(Date.now() + 1000).toISOString() };
+    const withRecords = await rollupHandler({ Records: [record(500, order)], shardId: 'shardId-test-window', state, window });
+    expect(withRecords).toEqual({ batchItemFailures: [], state });
+    const final = await rollupHandler({ Records: [], shardId: 'shardId-test-window', state, window, isFinalInvokeForWindow: true });
+    expect(final).toEqual({ batchItemFailures: [], state });
   });
 });

@@ -8,7 +8,7 @@ import {
   requestCode,
   verifyCode,
 } from '#shared/auth/sms-codes';
-import { outboxMessages } from '#shared/auth/sms-sender';
+import { outboxMessages } from '#shared/sms/outbox';
 import { RateLimitedError } from '#shared/http/errors';
 
 useTestStores();

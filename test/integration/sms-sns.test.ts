@@ -1,10 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+/**
+ * The SMS path (docs/architecture.md, "SMS"): the auth side publishes a request to the SMS topic and
+ * answers; the SMS function delivers it through the configured vendor. SNS, End User Messaging and the
+ * vendor's HTTP API are stood in for (aws-sdk-client-mock, a fetch stub): they cannot run here.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SNSEvent } from 'aws-lambda';
 import { useTestStores } from './db-harness';
 import { requestCode, verifyCode } from '#shared/auth/sms-codes';
 
-useTestStores({ env: { SMS_MODE: 'sns' } });
+useTestStores({ env: { SMS_TOPIC_ARN: 'arn:aws-cn:sns:cn-north-1:111122223333:sms' } });
 
 const sns = mockClient(SNSClient);
 const BASE = new Date('2026-11-27T02:00:00Z');
@@ -12,39 +20,128 @@ const BASE = new Date('2026-11-27T02:00:00Z');
 beforeEach(() => sns.reset());
 afterEach(() => sns.reset());
 
-function sentCode(): string {
-  const message = sns.commandCalls(PublishCommand).at(-1)!.args[0].input.Message!;
-  return /(\d{6})/.exec(message)![1]!;
+function publishedRequest(): { phone: string; template: string; params: { code: string } } {
+  return JSON.parse(sns.commandCalls(PublishCommand).at(-1)!.args[0].input.Message!);
 }
 
-describe('SMS through SNS', () => {
-  it('publishes a transactional SMS to the +86 number with the code', async () => {
+describe('SMS requests go to the SMS topic', () => {
+  it('publishes the phone, the template and the code to the topic, nothing to a phone number', async () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     await requestCode({ phone: '13700000001', purpose: 'login', sourceIp: '10.0.0.1', deliver: true, now: BASE });
     const calls = sns.commandCalls(PublishCommand);
     expect(calls).toHaveLength(1);
     const input = calls[0]!.args[0].input;
-    expect(input.PhoneNumber).toBe('+8613700000001');
-    expect(input.Message).toMatch(/^【信易贷】您的登录验证码为 \d{6}，5 分钟内有效。/);
-    expect(input.MessageAttributes?.['AWS.SNS.SMS.SMSType']?.StringValue).toBe('Transactional');
-    expect(await verifyCode('13700000001', 'login', sentCode(), BASE)).toBe(true);
+    expect(input.TopicArn).toBe('arn:aws-cn:sns:cn-north-1:111122223333:sms');
+    expect(input.PhoneNumber).toBeUndefined();
+    expect(publishedRequest()).toMatchObject({ phone: '13700000001', template: 'login-code', params: { code: expect.stringMatching(/^\d{6}$/) } });
+    expect(await verifyCode('13700000001', 'login', publishedRequest().params.code, BASE)).toBe(true);
   });
 
-  it('answers an SNS failure with 503 and keeps the earlier code and the allowance', async () => {
+  it('answers a topic failure with 503 and keeps the earlier code and the allowance', async () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    await requestCode({ phone: '13700000002', purpose: 'login', sourceIp: '10.0.0.2', deliver: true, now: BASE });
-    const earlier = sentCode();
+    await requestCode({ phone: '13700000002', purpose: 'bind', sourceIp: '10.0.0.2', deliver: true, now: BASE });
+    const earlier = publishedRequest().params.code;
+    expect(publishedRequest().template).toBe('bind-code');
 
     sns.on(PublishCommand).rejects(new Error('Throttling'));
     const later = new Date(BASE.getTime() + 61_000);
-    const failure = await requestCode({ phone: '13700000002', purpose: 'login', sourceIp: '10.0.0.2', deliver: true, now: later }).catch((e: unknown) => e);
+    const failure = await requestCode({ phone: '13700000002', purpose: 'bind', sourceIp: '10.0.0.2', deliver: true, now: later }).catch((e: unknown) => e);
     expect(failure).toMatchObject({ status: 503, code: 'SMS_UNAVAILABLE' });
 
-    // The resend clock was not moved: a retry right away is accepted once SNS is back.
+    // The resend clock was not moved: a retry right away is accepted once the topic is back.
     sns.on(PublishCommand).resolves({ MessageId: 'm-2' });
-    expect(await verifyCode('13700000002', 'login', earlier, new Date(later.getTime() + 1000))).toBe(true);
+    expect(await verifyCode('13700000002', 'bind', earlier, new Date(later.getTime() + 1000))).toBe(true);
     await expect(
-      requestCode({ phone: '13700000002', purpose: 'login', sourceIp: '10.0.0.2', deliver: true, now: new Date(later.getTime() + 2000) }),
+      requestCode({ phone: '13700000002', purpose: 'bind', sourceIp: '10.0.0.2', deliver: true, now: new Date(later.getTime() + 2000) }),
     ).resolves.toEqual({ resendAfterSeconds: 60 });
+  });
+});
+
+function notification(request: unknown): SNSEvent {
+  return { Records: [{ Sns: { MessageId: 'n-1', Message: JSON.stringify(request) } }] } as unknown as SNSEvent;
+}
+
+const REQUEST = { phone: '13700000003', template: 'login-code', params: { code: '246810' }, requestedAt: BASE.toISOString() };
+
+/** A fresh SMS function with the given environment (its configuration is read once per module). */
+async function smsFunction(env: Record<string, string>) {
+  vi.resetModules();
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  return (await import('#functions/sms/index')).handler;
+}
+
+describe('the SMS function', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.unstubAllGlobals();
+  });
+
+  it('sends through Alibaba Cloud SMS with the approved sign name, template and a signed request', async () => {
+    const secrets = mockClient(SecretsManagerClient);
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ accessKeyId: 'AK-TEST', accessKeySecret: 'SECRET-TEST' }) });
+    const fetched: { url: string; body: string }[] = [];
+    vi.stubGlobal('fetch', async (url: string, init: { body: string }) => {
+      fetched.push({ url, body: init.body });
+      return new Response(JSON.stringify({ Code: 'OK', BizId: 'biz-1', RequestId: 'r-1' }), { status: 200 });
+    });
+    const handler = await smsFunction({
+      SMS_PROVIDER: 'aliyun',
+      SMS_SIGN_NAME: '信易贷',
+      SMS_LOGIN_TEMPLATE: 'SMS_1001',
+      SMS_BIND_TEMPLATE: 'SMS_1002',
+      SMS_VENDOR_SECRET_ARN: 'arn:aws-cn:secretsmanager:cn-north-1:111122223333:secret:sms-vendor',
+    });
+    await handler(notification(REQUEST));
+    expect(fetched).toHaveLength(1);
+    expect(fetched[0]!.url).toBe('https://dysmsapi.aliyuncs.com/');
+    const form = new URLSearchParams(fetched[0]!.body);
+    expect(Object.fromEntries(form)).toMatchObject({
+      Action: 'SendSms',
+      AccessKeyId: 'AK-TEST',
+      PhoneNumbers: '13700000003',
+      SignName: '信易贷',
+      TemplateCode: 'SMS_1001',
+      TemplateParam: '{"code":"246810"}',
+      SignatureMethod: 'HMAC-SHA1',
+      Signature: expect.any(String),
+    });
+    secrets.restore();
+  });
+
+  it('retries what failed (throws) and does not retry what the vendor refused for the recipient', async () => {
+    const secrets = mockClient(SecretsManagerClient);
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ accessKeyId: 'AK', accessKeySecret: 'S' }) });
+    let answer = { Code: 'isp.SYSTEM_ERROR' };
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify(answer), { status: 200 }));
+    const handler = await smsFunction({
+      SMS_PROVIDER: 'aliyun',
+      SMS_LOGIN_TEMPLATE: 'SMS_1001',
+      SMS_BIND_TEMPLATE: 'SMS_1002',
+      SMS_VENDOR_SECRET_ARN: 'arn:aws-cn:secretsmanager:cn-north-1:111122223333:secret:sms-vendor',
+    });
+    await expect(handler(notification(REQUEST))).rejects.toThrow('isp.SYSTEM_ERROR');
+    answer = { Code: 'isv.MOBILE_NUMBER_ILLEGAL' };
+    await expect(handler(notification(REQUEST))).resolves.toBeUndefined();
+    secrets.restore();
+  });
+
+  it('sends through End User Messaging SMS from the configured origination identity, transactional', async () => {
+    const messaging = mockClient(PinpointSMSVoiceV2Client);
+    messaging.on(SendTextMessageCommand).resolves({ MessageId: 'e-1' });
+    const handler = await smsFunction({ SMS_PROVIDER: 'end-user-messaging', SMS_ORIGINATION_IDENTITY: 'arn:aws:sms-voice:us-east-1:111122223333:sender-id/XYD/CN' });
+    await handler(notification({ ...REQUEST, template: 'bind-code' }));
+    const input = messaging.commandCalls(SendTextMessageCommand)[0]!.args[0].input;
+    expect(input).toMatchObject({
+      DestinationPhoneNumber: '+8613700000003',
+      OriginationIdentity: 'arn:aws:sms-voice:us-east-1:111122223333:sender-id/XYD/CN',
+      MessageType: 'TRANSACTIONAL',
+    });
+    expect(input.MessageBody).toMatch(/^【信易贷】您的绑定手机号验证码为 246810，5 分钟内有效。/);
+    messaging.restore();
+  });
+
+  it('drops an unreadable request without retrying it', async () => {
+    const handler = await smsFunction({ SMS_PROVIDER: 'outbox' });
+    await expect(handler(notification({ phone: 'nope' }))).resolves.toBeUndefined();
   });
 });

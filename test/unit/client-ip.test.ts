@@ -2,7 +2,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { clientAddress, parseViewerAddress } from '#shared/http/client-ip';
+import { parseViewerAddress, resolveClient } from '#shared/http/client-ip';
+
+const clientAddress = async (e: APIGatewayProxyEventV2) => (await resolveClient(e)).address;
 
 const secrets = mockClient(SecretsManagerClient);
 
@@ -32,6 +34,12 @@ describe('client address', () => {
 
   it('uses the viewer address of a request that came through CloudFront', async () => {
     expect(await clientAddress(event({ 'cloudfront-viewer-address': '203.0.113.9:4123', 'x-origin-verify': 'the-origin-token' }))).toBe('203.0.113.9');
+  });
+
+  it('tells whether a request came through CloudFront by the origin token alone', async () => {
+    expect(await resolveClient(event({ 'x-origin-verify': 'the-origin-token' }))).toEqual({ address: '130.176.1.1', viaCloudFront: true });
+    expect(await resolveClient(event({ 'x-origin-verify': 'guess' }))).toEqual({ address: '130.176.1.1', viaCloudFront: false });
+    expect(await resolveClient(event({}))).toEqual({ address: '130.176.1.1', viaCloudFront: false });
   });
 
   it('ignores a viewer address sent without the right origin token', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createApiHandler } from '#shared/http/handler';
@@ -60,7 +60,12 @@ const failing = [
   }),
 ];
 
-const handler = createApiHandler([echo, ...failing]);
+beforeAll(() => {
+  // The configuration every function gets (shared/config.ts); the chain reads it for the origin rule.
+  Object.assign(process.env, { STAGE: 'local', TABLE_NAME: 't', UPLOADS_BUCKET: 'u', REPORTS_BUCKET: 'r', SESSION_SECRET_FILE: '/nonexistent', INGEST_API_KEY: 'k' });
+});
+
+const handler = createApiHandler({ name: 'test', routes: [echo, ...failing], permissions: {} });
 
 function event(method: string, path: string, init: { body?: string; contentType?: string; routeKey?: string; query?: Record<string, string> } = {}) {
   return {
