@@ -10,6 +10,9 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { z } from 'zod';
 
 export const ENVIRONMENT_NAMES = ['dev', 'prod'] as const;
+
+/** The retention periods CloudWatch Logs accepts. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
 /** `aws` (global regions) or `aws-cn` (Beijing cn-north-1, Ningxia cn-northwest-1). */
@@ -73,7 +76,12 @@ const environmentSchema = z
       .default({ default: { rate: 100, burst: 200 }, signIn: { rate: 5, burst: 20 }, heavy: { rate: 2, burst: 10 }, ingest: { rate: 50, burst: 100 } }),
     /** WAF (global regions only): requests per 5 minutes per address on /api/auth/* before blocking. */
     signInRateLimitPer5Minutes: z.number().int().min(10).default(100),
-    logRetentionDays: z.number().int().positive().default(365),
+    /** One of the retention periods CloudWatch Logs offers (30, 90, 180, 365, 400, 731, 1827, …). */
+    logRetentionDays: z
+      .number()
+      .int()
+      .refine((days) => LOG_RETENTION_DAYS.includes(days), { message: `must be a retention CloudWatch Logs offers: ${LOG_RETENTION_DAYS.join(', ')}` })
+      .default(365),
     /** X-Ray tracing of the functions (not available for Lambda in the China regions). */
     tracing: z.boolean().default(true),
     /** How long the stream consumer waits to fill a batch; see README "Rollups: freshness and cost". */

@@ -23,6 +23,8 @@ export const USAGE = `用法:
       将已存的统计汇总与重新计算的结果逐项比较，列出每一处差异；有差异时退出码为 1。
   npm run admin -- reconcile-specialists [--dry-run] [--data-dir <目录>]
       按实际专管员数修正各机构的专管员计数。
+  npm run admin -- rotate-session-key [--data-dir <目录>]
+      更换会话密钥；旧密钥在 1 小时内仍可验证，已登录的用户不会被迫退出。
   设置了 TABLE_NAME 时以上命令（demo-data 除外）作用于该表（云端），否则作用于本地数据目录（默认 .data，
   须先停止使用同一目录的 npm start）。`;
 
@@ -138,12 +140,22 @@ async function bootstrap(args: string[]): Promise<void> {
   });
 }
 
+async function rotateSessionKeyCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' } } });
+  await againstStore({ dataDir: values['data-dir'] }, async () => {
+    const { rotateSessionKey } = await import('./session-key');
+    const where = await rotateSessionKey();
+    console.log(`已更换会话密钥（${where}）；旧密钥在 1 小时内仍可验证，已登录的用户不会被迫退出。`);
+  });
+}
+
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   bootstrap,
   'demo-data': demoData,
   import: importCommand,
   rollups,
   'reconcile-specialists': reconcileSpecialists,
+  'rotate-session-key': rotateSessionKeyCommand,
 };
 
 /** Runs one admin command; prints the usage (exit code 2 for an unknown command). */

@@ -13,6 +13,7 @@ const tokenAnswer = z.object({ token: z.string(), expiresAt: z.string() });
 export const routes = [
   defineRoute({
     operationId: 'requestSmsCode',
+    throttle: 'sign-in',
     method: 'POST',
     path: '/auth/sms-codes',
     summary: '获取短信验证码（登录；绑定新手机号需已登录）',
@@ -28,6 +29,7 @@ export const routes = [
   }),
   defineRoute({
     operationId: 'login',
+    throttle: 'sign-in',
     method: 'POST',
     path: '/auth/login',
     summary: '登录（短信验证码或密码）',
@@ -73,6 +75,7 @@ export const routes = [
   }),
   defineRoute({
     operationId: 'changeOwnPassword',
+    throttle: 'sign-in',
     method: 'PUT',
     path: '/me/password',
     summary: '修改（或首次设置）本人密码；其他会话随即失效',

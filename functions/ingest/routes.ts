@@ -9,6 +9,7 @@ export const MAX_EVENTS_PER_BATCH = 100;
 export const routes = [
   defineRoute({
     operationId: 'ingestEvents',
+    throttle: 'ingest',
     method: 'POST',
     path: '/ingest/events',
     summary: '接收企业端与机构端的业务事件（每批至多 100 条；幂等；按订单生命周期校验）',

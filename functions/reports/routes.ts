@@ -7,6 +7,7 @@ import { reportFileSchema, reportRequestSchema } from './schemas';
 export const routes = [
   defineRoute({
     operationId: 'createReport',
+    throttle: 'heavy',
     method: 'POST',
     path: '/reports',
     summary: '报表导出：区域数据概览、机构数据统计、行业分布或账号列表（本级范围内）生成 Excel，返回 15 分钟有效的下载地址',

@@ -18,3 +18,4 @@ export async function handler(event: StreamBatchEvent): Promise<StreamBatchRespo
     publishMetrics();
   }
 }
+

@@ -2,7 +2,7 @@
  * The HTTP API: one Lambda function per API module, one API Gateway route per deployed route of the
  * module's route table, and the `$default` route for everything else.
  */
-import { Duration, Fn, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -13,7 +13,14 @@ import { Construct } from 'constructs';
 import { API_PREFIX, routeKey, type Access, type AnyRoute, type ApiModule } from '#shared/http/route';
 import type { DataConstruct } from './data';
 import { createNodeFunction } from './node-function';
+import { grantModulePermissions } from './permissions';
 import type { SmsConstruct } from './sms';
+
+/** A stage throttle: steady requests per second and the burst above it. */
+export interface Throttle {
+  rate: number;
+  burst: number;
+}
 
 export interface ApiProps {
   /** The API modules (normally `API_MODULES` of `functions/registry.ts`). */
@@ -21,20 +28,25 @@ export interface ApiProps {
   /** The module whose function also answers the `$default` route (unknown paths get the API's 404). */
   fallbackModule: string;
   data: DataConstruct;
-  sms: SmsConstruct;
+  /** Needed when a module publishes SMS requests. */
+  sms?: Pick<SmsConstruct, 'grantPublish'>;
   /** The configuration every function reads (`shared/config.ts`). */
   environment: Record<string, string>;
-  /** Steady-state requests per second the stage accepts before answering 429. @default 100 */
-  throttleRateLimit?: number;
-  /** Burst the stage accepts above the rate. @default 200 */
-  throttleBurstLimit?: number;
+  /** The stage's limit for routes without a throttle class, and the limit of each class. */
+  throttles?: { default: Throttle } & Partial<Record<NonNullable<AnyRoute['throttle']>, Throttle>>;
   /** @default one year */
   logRetention?: logs.RetentionDays;
+  /** Keep log groups when the stack is deleted. @default true */
+  retainLogs?: boolean;
+  /** X-Ray active tracing of the functions. @default false */
+  tracing?: boolean;
 }
+
+const DEFAULT_THROTTLES: NonNullable<ApiProps['throttles']> = { default: { rate: 100, burst: 200 } };
 
 /** Why a route without an API Gateway authorizer is still protected, for the cdk-nag record. */
 const UNAUTHORIZED_ROUTE_REASONS: Record<Exclude<Access, 'ingest'>, string> = {
-  public: 'Public by design (health, OpenAPI document, login and SMS codes); abuse is limited by stage throttling and per-phone/per-IP rate limits in the handler.',
+  public: 'Public by design (health, OpenAPI document, login and SMS codes); abuse is limited by per-route stage throttles, the sign-in limits per phone and address in the handler, and (globally) the WAF rate rule on /api/auth/*.',
   session:
     'The function verifies the bearer session token (signature, expiry, revocation, role and scope) before the handler runs; an API Gateway authorizer would duplicate that check.',
 };
@@ -78,6 +90,8 @@ export class ApiConstruct extends Construct {
   readonly functions: ReadonlyMap<string, NodejsFunction>;
   /** The API's host name (`<id>.execute-api.<region>.<suffix>`), for CloudFront's API origin. */
   readonly domainName: string;
+  /** Per-route throttles by route key. */
+  readonly routeSettings: Readonly<Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>>;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -85,6 +99,7 @@ export class ApiConstruct extends Construct {
       throw new Error(`fallback module "${props.fallbackModule}" is not one of the API modules`);
     }
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    const throttles = props.throttles ?? DEFAULT_THROTTLES;
     const { data } = props;
 
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
@@ -93,12 +108,15 @@ export class ApiConstruct extends Construct {
       createDefaultStage: false,
     });
 
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logRetention });
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logRetention,
+      removalPolicy: (props.retainLogs ?? true) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
     this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: props.throttleRateLimit ?? 100, burstLimit: props.throttleBurstLimit ?? 200 },
+      throttle: { rateLimit: throttles.default.rate, burstLimit: throttles.default.burst },
       accessLogSettings: {
         destination: new apigwv2.LogGroupLogDestination(accessLogs),
         format: apigateway.AccessLogFormat.custom(
@@ -130,9 +148,10 @@ export class ApiConstruct extends Construct {
         timeout: Duration.seconds(29),
         environment: props.environment,
         logRetention,
+        retainLogs: props.retainLogs ?? true,
+        tracing: props.tracing ?? false,
       });
-      data.grantRequestAccess(fn);
-      props.sms.grantSend(fn);
+      grantModulePermissions(fn, module.permissions, { data, grantSmsPublish: props.sms ? (grantee) => props.sms!.grantPublish(grantee) : undefined });
       functions.set(module.name, fn);
       integrations.set(module.name, new HttpLambdaIntegration(`${functionId(module.name)}Integration`, fn));
     }
@@ -145,7 +164,8 @@ export class ApiConstruct extends Construct {
 
     // SigV4 for the portals' ingest calls; API Gateway rejects unsigned requests before any code runs.
     const iamAuthorizer = new HttpIamAuthorizer();
-    for (const { module, route } of deployedRoutes(props.modules)) {
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const { module, route, key } of deployedRoutes(props.modules)) {
       const httpRoute = new apigwv2.HttpRoute(this, `Route${route.operationId}`, {
         httpApi: this.httpApi,
         routeKey: apigwv2.HttpRouteKey.with(API_PREFIX + route.path, apigwv2.HttpMethod[route.method]),
@@ -155,7 +175,18 @@ export class ApiConstruct extends Construct {
       if (route.access !== 'ingest') {
         Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: UNAUTHORIZED_ROUTE_REASONS[route.access] });
       }
+      const limit = route.throttle ? throttles[route.throttle] : undefined;
+      if (limit) {
+        routeSettings[key] = { ThrottlingRateLimit: limit.rate, ThrottlingBurstLimit: limit.burst };
+        // The stage's route settings name the route, which must exist first.
+        this.stage.node.addDependency(httpRoute);
+      }
     }
+    // Per-route limits: HttpStage exposes only the default route settings.
+    if (Object.keys(routeSettings).length > 0) {
+      (this.stage.node.defaultChild as apigwv2.CfnStage).addPropertyOverride('RouteSettings', routeSettings);
+    }
+    this.routeSettings = routeSettings;
 
     const fallback = new apigwv2.HttpRoute(this, 'RouteDefault', {
       httpApi: this.httpApi,

@@ -1,37 +1,33 @@
 /**
  * Everything that holds state: the one DynamoDB table, the uploads and reports buckets, the bucket for
- * access logs, and the session signing secret.
+ * access logs, and the session signing secret. Grants are made per module (permissions.ts).
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { TABLE_DEFINITION } from '#shared/db/table';
-import { acknowledgeWildcardResource } from './nag';
 
 export interface DataProps {
+  /**
+   * Names the buckets `xinyidai-<env>-<purpose>-<account>-<region>`: known before deployment, so the
+   * site's CSP and the buckets' CORS rules can name each other without a dependency cycle.
+   */
+  environmentName: string;
+  /**
+   * Keep the table, the buckets and the secrets when the stack is deleted (prod). Without it (dev)
+   * they go with the stack: the table loses its deletion protection, emptied buckets are removed.
+   */
+  retainData: boolean;
   /** How long generated reports stay downloadable before S3 deletes them. @default 7 days */
   reportsExpiry?: Duration;
   /** How long access logs are kept. @default 365 days */
   accessLogsExpiry?: Duration;
 }
 
-/** DynamoDB item actions a request may need; Scan is left out on purpose (no Scan on any request path). */
-const TABLE_ITEM_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-];
-
 /**
- * The stateful resources of the stack. Everything here is retained when the stack is deleted.
+ * The stateful resources of the stack.
  *
  * The table is built from `TABLE_DEFINITION` (the same definition the local stack creates its table
  * from), so the key schema and indexes cannot drift between the two.
@@ -46,8 +42,9 @@ export class DataConstruct extends Construct {
   /** The token CloudFront adds to API requests, proving their viewer address header is CloudFront's. */
   readonly originVerifySecret: secretsmanager.Secret;
 
-  constructor(scope: Construct, id: string, props: DataProps = {}) {
+  constructor(scope: Construct, id: string, props: DataProps) {
     super(scope, id);
+    const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const { partitionKey, sortKey, ttlAttribute, streamView, globalIndexes } = TABLE_DEFINITION;
     const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
 
@@ -64,19 +61,20 @@ export class DataConstruct extends Construct {
         projectionType: dynamodb.ProjectionType.ALL,
       })),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: props.retainData,
+      removalPolicy,
     });
 
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {
-      ...privateBucketDefaults(),
+      ...privateBucketDefaults(removalPolicy),
       // CloudFront standard logging writes through bucket ACLs, so ACLs must stay enabled here.
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
       lifecycleRules: [{ id: 'expire-access-logs', expiration: props.accessLogsExpiry ?? Duration.days(365) }],
     });
 
     this.uploadsBucket = new s3.Bucket(this, 'UploadsBucket', {
-      ...privateBucketDefaults(),
+      ...privateBucketDefaults(removalPolicy),
+      bucketName: bucketNameFor(props.environmentName, 'uploads'),
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 's3/uploads/',
       // Authorization letters are evidence for account audits: keep overwritten or deleted versions.
@@ -88,7 +86,8 @@ export class DataConstruct extends Construct {
     });
 
     this.reportsBucket = new s3.Bucket(this, 'ReportsBucket', {
-      ...privateBucketDefaults(),
+      ...privateBucketDefaults(removalPolicy),
+      bucketName: bucketNameFor(props.environmentName, 'reports'),
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 's3/reports/',
       // Reports are generated on demand and handed out through short-lived URLs; S3 cleans them up.
@@ -101,16 +100,18 @@ export class DataConstruct extends Construct {
     this.sessionSecret = new secretsmanager.Secret(this, 'SessionSecret', {
       description: 'HMAC key for session tokens and SMS code hashes of the 信易贷 government console',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy,
     });
     Validations.of(this.sessionSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'The key signs live sessions and hashes pending SMS codes; rotating it logs every user out, so it is rotated by an operator, not on a schedule.',
+        'An operator rotates the session key with `npm run admin -- rotate-session-key` (docs/operations.md); the previous key stays valid for an hour, so no user is signed out, which a scheduled rotation Lambda would not know to arrange.',
     });
 
     this.originVerifySecret = new secretsmanager.Secret(this, 'OriginVerifySecret', {
       description: 'Header value CloudFront adds to /api requests so the API can trust CloudFront-Viewer-Address',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy,
     });
     Validations.of(this.originVerifySecret).acknowledge({
       id: 'AwsSolutions-SMG4',
@@ -119,65 +120,34 @@ export class DataConstruct extends Construct {
   }
 
   /**
-   * Lets browsers on `origin` (the site) send presigned POST/PUT uploads and read presigned GETs.
-   * Called once the site's origin is known, which is after this construct is created.
+   * Lets browsers on `origins` (the site's addresses) send presigned POST uploads and read presigned
+   * GETs. Called once the site's origins are known, which is after this construct is created.
    */
-  allowBrowserAccessFrom(origin: string): void {
+  allowBrowserAccessFrom(origins: string[]): void {
     for (const bucket of [this.uploadsBucket, this.reportsBucket]) {
       bucket.addCorsRule({
-        allowedOrigins: [origin],
-        allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.HEAD, s3.HttpMethods.POST, s3.HttpMethods.PUT],
+        allowedOrigins: origins,
+        allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.HEAD, s3.HttpMethods.POST],
         allowedHeaders: ['*'],
         exposedHeaders: ['ETag'],
         maxAge: 3600,
       });
     }
   }
+}
 
-  /**
-   * Grants a function what a request handler needs: item reads and writes on the table and Query on
-   * each index (named one by one rather than `index/*`), object reads and writes in both buckets, and
-   * reading the session secret.
-   */
-  grantRequestAccess(grantee: IConstruct & iam.IGrantable): void {
-    this.grantTableAccess(grantee);
-    for (const bucket of [this.uploadsBucket, this.reportsBucket]) {
-      grantee.grantPrincipal.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-          resources: [bucket.arnForObjects('*')],
-        }),
-      );
-      // Without ListBucket a missing key answers 403 instead of 404, and "not uploaded yet" reads as denied.
-      grantee.grantPrincipal.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
-      );
-      acknowledgeWildcardResource(
-        grantee,
-        bucket.arnForObjects('*'),
-        'Object keys are generated per upload or report at run time; the grant is limited to this one bucket.',
-      );
-    }
-    this.sessionSecret.grantRead(grantee);
-    this.originVerifySecret.grantRead(grantee);
-  }
+/** `xinyidai-<env>-<purpose>-<account>-<region>`, from pseudo parameters only (no resource reference). */
+export function bucketNameFor(environmentName: string, purpose: string): string {
+  return `xinyidai-${environmentName}-${purpose}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+}
 
-  /** Item reads and writes on the table, Query on each index. */
-  grantTableAccess(grantee: iam.IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: TABLE_ITEM_ACTIONS, resources: [this.table.tableArn] }),
-    );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: Object.keys(TABLE_DEFINITION.globalIndexes).map((name) => `${this.table.tableArn}/index/${name}`),
-      }),
-    );
-  }
+/** The virtual-hosted origin of a bucket named by {@link bucketNameFor}, as presigned URLs use it. */
+export function bucketOrigin(environmentName: string, purpose: string): string {
+  return `https://${bucketNameFor(environmentName, purpose)}.s3.${Aws.REGION}.${Aws.URL_SUFFIX}`;
 }
 
 /** Private, encrypted, TLS-only: what every bucket of this stack starts from. */
-export function privateBucketDefaults(): Pick<
+export function privateBucketDefaults(removalPolicy: RemovalPolicy): Pick<
   s3.BucketProps,
   'blockPublicAccess' | 'encryption' | 'enforceSSL' | 'removalPolicy'
 > {
@@ -185,6 +155,6 @@ export function privateBucketDefaults(): Pick<
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     encryption: s3.BucketEncryption.S3_MANAGED,
     enforceSSL: true,
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy,
   };
 }

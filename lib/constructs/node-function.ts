@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { RemovalPolicy, Validations, type Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
-import { acknowledgeManagedPolicy } from './nag';
+import { acknowledgeManagedPolicy, acknowledgeWildcardResource } from './nag';
 
 /** The project root (package.json, package-lock.json); function entries are resolved against it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -32,6 +33,14 @@ export interface NodeFunctionOptions {
   memorySize?: number;
   environment: Record<string, string>;
   logRetention: logs.RetentionDays;
+  /** Keep the log group when the stack is deleted (prod). */
+  retainLogs: boolean;
+  /** X-Ray active tracing (switchable per environment; not offered for Lambda in the China regions). */
+  tracing: boolean;
+  /** Where failed asynchronous invocations go (the SMS function). */
+  deadLetterQueue?: sqs.IQueue;
+  /** Retries of a failed asynchronous invocation. */
+  retryAttempts?: number;
 }
 
 /**
@@ -43,7 +52,7 @@ export function createNodeFunction(scope: Construct, id: string, options: NodeFu
   // An explicit log group rather than the implicit /aws/lambda/<name> one, so retention is declared.
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
     retention: options.logRetention,
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy: options.retainLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   });
   const fn = new NodejsFunction(scope, id, {
     entry: join(PROJECT_ROOT, options.entry),
@@ -56,7 +65,9 @@ export function createNodeFunction(scope: Construct, id: string, options: NodeFu
     memorySize: options.memorySize ?? 512,
     timeout: options.timeout,
     logGroup,
-    tracing: lambda.Tracing.DISABLED,
+    tracing: options.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+    ...(options.deadLetterQueue ? { deadLetterQueueEnabled: true, deadLetterQueue: options.deadLetterQueue } : {}),
+    ...(options.retryAttempts !== undefined ? { retryAttempts: options.retryAttempts } : {}),
     environment: {
       // Stack traces then point at the TypeScript sources through the bundled source map.
       NODE_OPTIONS: '--enable-source-maps',
@@ -79,6 +90,9 @@ export function createNodeFunction(scope: Construct, id: string, options: NodeFu
     'service-role/AWSLambdaBasicExecutionRole',
     'The AWS managed basic execution policy only lets the function write its CloudWatch Logs; a hand-written copy would grant the same.',
   );
+  if (options.tracing) {
+    acknowledgeWildcardResource(fn, '*', 'X-Ray PutTraceSegments and PutTelemetryRecords accept no resource ARN; CDK adds them for active tracing.');
+  }
   Validations.of(fn).acknowledge({
     id: 'AwsSolutions-L1',
     reason: `The handlers are built and tested for ${FUNCTION_RUNTIME.name}; a newer runtime is a deliberate, tested upgrade.`,

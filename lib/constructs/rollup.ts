@@ -1,7 +1,7 @@
 /**
  * The rollup consumer: a Lambda function on the table's stream that maintains the statistics counters.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -9,18 +9,28 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { permissions } from '#functions/rollup/permissions';
 import { rollupStreamFilterPatterns } from '#shared/db/table';
 import type { DataConstruct } from './data';
 import { createNodeFunction } from './node-function';
+import { grantModulePermissions } from './permissions';
+import { failureQueue } from './sms';
 
 export interface RollupProps {
   data: DataConstruct;
   /** The configuration every function reads (`shared/config.ts`), the same as the API functions'. */
   environment: Record<string, string>;
-  /** Where the alarms notify. @default - none, the alarms are only visible in CloudWatch */
-  alarmActions?: cloudwatch.IAlarmAction[];
   /** @default one year */
   logRetention?: logs.RetentionDays;
+  retainLogs?: boolean;
+  tracing?: boolean;
+  /**
+   * How long the event source waits to fill a batch before invoking: the freshness of the dashboards
+   * against the number of counter writes (README "Rollups: freshness and cost"). @default 5 seconds
+   */
+  batchingWindow?: Duration;
+  /** Older stream records go to the failure queue instead of being applied. @default 24 hours */
+  maxRecordAge?: Duration;
 }
 
 /**
@@ -48,18 +58,16 @@ export class RollupConstruct extends Construct {
       timeout: Duration.minutes(1),
       environment: props.environment,
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      retainLogs: props.retainLogs ?? true,
+      tracing: props.tracing ?? false,
     });
-    data.grantTableAccess(this.function);
+    grantModulePermissions(this.function, permissions, { data });
 
-    this.failureQueue = new sqs.Queue(this, 'FailureQueue', {
-      retentionPeriod: Duration.days(14),
-      enforceSSL: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-    });
-    Validations.of(this.failureQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the failure destination of the stream consumer; its messages are replayed by an operator.',
-    });
+    this.failureQueue = failureQueue(
+      this,
+      'FailureQueue',
+      'This queue is itself the failure destination of the stream consumer; an operator reconciles the counters after it fills (docs/operations.md).',
+    );
 
     this.function.addEventSource(
       new DynamoEventSource(data.table, {
@@ -69,7 +77,9 @@ export class RollupConstruct extends Construct {
         // measures 6.6× the per-record rate at 1000 against 2.7× at 100); 1000 order records with both
         // images stay far below Lambda's 6 MB payload.
         batchSize: 1000,
-        maxBatchingWindow: Duration.seconds(5),
+        maxBatchingWindow: props.batchingWindow ?? Duration.seconds(5),
+        // A record older than the stream keeps anything is failed to the queue rather than retried forever.
+        maxRecordAge: props.maxRecordAge ?? Duration.hours(24),
         reportBatchItemFailures: true,
         bisectBatchOnError: true,
         retryAttempts: 10,
@@ -103,10 +113,5 @@ export class RollupConstruct extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-
-    for (const action of props.alarmActions ?? []) {
-      this.iteratorAgeAlarm.addAlarmAction(action);
-      this.failureAlarm.addAlarmAction(action);
-    }
   }
 }

@@ -1,23 +1,18 @@
 /**
- * The constructs on their own, for the cases the real registry does not exercise yet (ingest and
- * local-only routes, duplicate route keys), the site outside the China regions, and the site upload.
+ * The constructs on their own, for the cases the real registry does not exercise (local-only routes
+ * on a deployed module, duplicate route keys, a fallback module that is not deployed).
  *
  * Function bundling is switched off here (`aws:cdk:bundling-stacks` empty, as `cdk synth
  * --exclusively` does for other stacks): these tests are about structure, and stack.test.ts bundles.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
 import { App, Stack, type StackProps } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { Template } from 'aws-cdk-lib/assertions';
 import { z } from 'zod';
 import { defineRoute, type AnyRoute, type ApiModule } from '#shared/http/route';
 import { ApiConstruct, deployedRoutes } from '#lib/constructs/api';
 import { DataConstruct } from '#lib/constructs/data';
-import { SmsConstruct } from '#lib/constructs/sms';
-import { XinyidaiStack } from '#lib/stack';
 
 const outdirs: string[] = [];
 
@@ -63,9 +58,8 @@ const modules: ApiModule[] = [
 
 function apiStack(apiModules: readonly ApiModule[], fallbackModule: string, props: StackProps = {}) {
   const stack = new Stack(unbundledApp(), 'ApiTest', props);
-  const data = new DataConstruct(stack, 'Data');
-  const sms = new SmsConstruct(stack, 'Sms');
-  const api = new ApiConstruct(stack, 'Api', { modules: apiModules, fallbackModule, data, sms, environment: { STAGE: 'cloud' } });
+  const data = new DataConstruct(stack, 'Data', { retainData: true, environmentName: 'test' });
+  const api = new ApiConstruct(stack, 'Api', { modules: apiModules, fallbackModule, data, environment: { STAGE: 'cloud' } });
   return { stack, api };
 }
 
@@ -106,57 +100,5 @@ describe('ApiConstruct', () => {
 
   it('refuses a fallback module that is not deployed', () => {
     expect(() => apiStack(modules, 'dev')).toThrow(/fallback module "dev"/);
-  });
-});
-
-describe('site outside the China regions, with a built site', () => {
-  let stack: XinyidaiStack;
-  let template: Template;
-
-  beforeAll(() => {
-    const siteDir = mkdtempSync(join(tmpdir(), 'xinyidai-site-'));
-    writeFileSync(join(siteDir, 'index.html'), '<!doctype html><title>test</title>');
-    outdirs.push(siteDir);
-    stack = new XinyidaiStack(unbundledApp(), 'SiteTest', {
-      env: { region: 'ap-northeast-1' },
-      appVersion: '0.0.0-test',
-      siteDistPath: siteDir,
-    });
-    template = Template.fromStack(stack);
-  });
-
-  it('reads the bucket through Origin Access Control', () => {
-    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
-    template.resourceCountIs('AWS::CloudFront::CloudFrontOriginAccessIdentity', 0);
-  });
-
-  it('rewrites client-side routes to index.html on the site behaviour only', () => {
-    const distribution = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0];
-    const config = distribution?.Properties.DistributionConfig as {
-      DefaultCacheBehavior: { FunctionAssociations?: unknown[] };
-      CacheBehaviors: { PathPattern: string; FunctionAssociations?: unknown[] }[];
-    };
-
-    expect(config.DefaultCacheBehavior.FunctionAssociations).toEqual([
-      expect.objectContaining({ EventType: 'viewer-request' }),
-    ]);
-    expect(config.CacheBehaviors.find((b) => b.PathPattern === '/api/*')?.FunctionAssociations).toBeUndefined();
-  });
-
-  it('uploads the built site and invalidates the distribution', () => {
-    template.resourceCountIs('Custom::CDKBucketDeployment', 1);
-    template.hasResourceProperties('Custom::CDKBucketDeployment', {
-      DistributionId: Match.anyValue(),
-      DistributionPaths: ['/*'],
-    });
-  });
-
-  it('leaves no AwsSolutions finding unacknowledged, the upload handler included', () => {
-    const report = new AwsSolutionsChecks().validateScope(stack);
-
-    const findings = report.violations.flatMap((violation) =>
-      violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`),
-    );
-    expect(findings).toEqual([]);
   });
 });

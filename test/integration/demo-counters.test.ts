@@ -59,5 +59,5 @@ describe('demo data: bulk load and API path', () => {
     expect(viaApi.length).toBeGreaterThan(500);
     expect(viaApi.some((item) => item.entity === 'feed')).toBe(true);
     expect(viaBulk).toEqual(viaApi);
-  });
+  }, 300_000);
 });
