@@ -11,6 +11,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import { spreadsheetSafe } from '#shared/spreadsheet';
 import { yuanToWan } from '#shared/money';
 import { rate } from '#shared/statistics/metrics';
 
@@ -107,7 +108,7 @@ function cellValue(column: ReportColumn, value: CellInput): ExcelJS.CellValue {
   if (value === null || value === undefined || value === '') return null;
   switch (column.kind) {
     case 'text':
-      return value;
+      return typeof value === 'string' ? spreadsheetSafe(value) : value;
     case 'count':
       return integerOf(column, value);
     case 'yuan':

@@ -54,9 +54,12 @@ export const EVENT_DATA = {
 
 export type EventData<T extends EventType> = z.output<(typeof EVENT_DATA)[T]>;
 
+/** Event ids: what is safe in keys, logs and spreadsheets (no spaces, no formula characters first). */
+export const EVENT_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
 /** An event as sent to `POST /ingest/events` (the envelope; `data` is checked per type). */
 export const eventEnvelopeSchema = z.object({
-  id: z.string().trim().min(1).max(100),
+  id: z.string().regex(EVENT_ID_PATTERN, '事件编号须为 1–128 个字母、数字或 ._:- 字符'),
   type: z.string(),
   occurredAt: z.string(),
   data: z.unknown(),

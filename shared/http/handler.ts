@@ -23,9 +23,9 @@ export function createApiHandler(module: ApiModule): ApiHandler {
   const router = createRouter(module.routes);
   const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>()
     .use(normalizeEvent(router))
+    .use(authorize(module.permissions))
     .use(parseJsonBody())
     .use(validateInput())
-    .use(authorize(module.permissions))
     .use(logRequests())
     .use(mapErrors())
     .handler(async (_event, context) => {

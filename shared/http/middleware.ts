@@ -1,7 +1,9 @@
 /**
  * The middleware chain every module uses, one small middleware per concern, in this order:
- * normalise the event → parse JSON → validate with the route's zod schemas → authenticate and
- * authorise → structured logging with the request id → map errors (last, so its `onError` runs first).
+ * normalise the event → authenticate and authorise → parse JSON → validate with the route's zod
+ * schemas → structured logging with the request id → map errors (last, so its `onError` runs first).
+ * Authentication comes before parsing and validation: an anonymous caller learns nothing about a
+ * route's fields (docs/security.md).
  */
 import type { MiddlewareObj, Request } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
@@ -97,7 +99,7 @@ export function normalizeEvent(router: Router<AnyRoute>): ApiMiddleware {
   };
 }
 
-/** 2. Parse a JSON body for routes that take one; malformed JSON is a 400, not middy's 415. */
+/** 3. Parse a JSON body for routes that take one; malformed JSON is a 400, not middy's 415. */
 export function parseJsonBody(): ApiMiddleware {
   const parser = httpJsonBodyParser();
   return {
@@ -136,7 +138,7 @@ function parsePart(root: string, schema: z.ZodType | undefined, value: unknown, 
   return undefined;
 }
 
-/** 3. Validate path parameters, query and body with the route's schemas; report every failing field. */
+/** 4. Validate path parameters, query and body with the route's schemas; report every failing field. */
 export function validateInput(): ApiMiddleware {
   return {
     before: (request) => {
@@ -153,7 +155,7 @@ export function validateInput(): ApiMiddleware {
   };
 }
 
-/** 4. Authenticate (session token or ingest credentials) and check the route's roles. */
+/** 2. Authenticate (session token or ingest credentials) and check the route's roles. */
 export function authorize(permissions: ModulePermissions = {}): ApiMiddleware {
   const mayWrite = mayWriteSessions(permissions);
   return {

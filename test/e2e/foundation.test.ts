@@ -31,6 +31,17 @@ describe('local stack over HTTP', () => {
     expect(response.body.error.code).toBe('UNAUTHENTICATED');
   });
 
+  it('answers an anonymous call of a session route with 401 before looking at its fields', async () => {
+    for (const rawBody of ['{}', '{"role":"city"}', '{"phone":']) {
+      const response = await client.request('POST', '/api/accounts', { rawBody });
+      expect(response.status).toBe(401);
+      expect(response.body.error.details).toBeUndefined();
+      expect(JSON.stringify(response.body)).not.toMatch(/realName|body\./);
+    }
+    const query = await client.request('GET', '/api/stats/summary?region=xx&year=abc');
+    expect(query.status).toBe(401);
+  });
+
   describe('signed in', () => {
     let token = '';
     it('serves provinces, cities and districts', async () => {

@@ -86,6 +86,18 @@ describe.each(['xlsx', 'csv'] as const)('importing a .%s file', (format) => {
     expect(progress.at(-1)).toMatch(/^导入完成：共 7 行，接受 5，重复 0/);
   });
 
+  it('rejects event ids outside [A-Za-z0-9._:-] and writes no formula into the error file', async () => {
+    const hostile = join(dir, `hostile.${format}`);
+    const good = events(`${prefix}-h`)[0]!;
+    await writeImportFile(hostile, [{ ...good, id: '=HYPERLINK("http://evil.example","x")' }, { ...good, id: '@SUM(1)' }]);
+    const report = await importEventsFile(hostile);
+    expect(report).toMatchObject({ rows: 2, accepted: 0, rejected: 2 });
+    const lines = (await readFile(errorFilePath(hostile), 'utf8')).replace(/^\ufeff/, '').trim().split(/\r\n/);
+    expect(lines[1]).toMatch(/^2,"?'=HYPERLINK/);
+    expect(lines[2]).toMatch(/^3,'@SUM\(1\),INVALID_DATA,/);
+    for (const line of lines.slice(1)) expect(line.split(',')[1]).toMatch(/^"?'/);
+  });
+
   it('changes nothing when the same file is imported again, and reports duplicates', async () => {
     const before = {
       order: await getFinancingItem<OrderItem>('order', `${prefix}-o1`),

@@ -147,6 +147,17 @@ describe('writeReportWorkbook', () => {
     expect(sheet.getCell('A5').value).toBe('泉州市');
   });
 
+  it('never writes text that a spreadsheet would evaluate as a formula', async () => {
+    const hostile = ['=HYPERLINK("http://x","y")', '+1+1', '-2+3', '@SUM(A1)', '\tcmd', '\rcmd'];
+    const { sheet } = await writeSample(hostile.map((name) => ({ ...ROWS[0]!, name })));
+    hostile.forEach((name, index) => {
+      const cell = sheet.getRow(3 + index).getCell(1);
+      expect(cell.type).toBe(ExcelJS.ValueType.String);
+      // (xlsx stores a carriage return inside text as a line feed)
+      expect(cell.value).toBe(`'${name}`.replace('\r', '\n'));
+    });
+  });
+
   it('writes only the title, header and totals rows when there is no data', async () => {
     const { sheet, result } = await writeSample([]);
     expect(result.rowCount).toBe(0);

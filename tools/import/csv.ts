@@ -2,10 +2,12 @@
  * A small streaming CSV reader and writer (RFC 4180): comma-separated, fields optionally in double
  * quotes with `""` for a quote, records ending in CRLF, LF or CR, line breaks allowed inside quotes.
  * The reader accepts UTF-8 (with or without BOM) and, for files saved by Excel on Chinese Windows,
- * GB18030 (a superset of GBK); the writer produces UTF-8 with a BOM so Excel opens it correctly.
+ * GB18030 (a superset of GBK); the writer produces UTF-8 with a BOM so Excel opens it correctly, and
+ * writes no text that a spreadsheet would take for a formula (shared/spreadsheet.ts).
  */
 import { createReadStream } from 'node:fs';
 import { TextDecoder } from 'node:util';
+import { spreadsheetSafe } from '#shared/spreadsheet';
 
 /** A file that is not UTF-8 throughout (and did not look like GB18030 from its start). */
 export class CsvEncodingError extends Error {
@@ -130,7 +132,7 @@ export function csvLine(values: readonly (string | number | undefined | null)[])
   return (
     values
       .map((value) => {
-        const text = value === undefined || value === null ? '' : String(value);
+        const text = value === undefined || value === null ? '' : typeof value === 'number' ? String(value) : spreadsheetSafe(value);
         return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
       })
       .join(',') + '\r\n'

@@ -26,7 +26,8 @@
  * are ignored. A time without a zone is China time (UTC+8), as is a spreadsheet date cell.
  */
 import type { EventEnvelope, EventType, Rejection } from '#shared/financing/model';
-import { EVENT_TYPES } from '#shared/financing/model';
+import { EVENT_ID_PATTERN, EVENT_TYPES } from '#shared/financing/model';
+import { fromSpreadsheetText } from '#shared/spreadsheet';
 
 export const IMPORT_COLUMNS = [
   { key: 'id', header: '事件编号', note: '必填。每个事件唯一；重复导入同一编号的事件不会重复生效。' },
@@ -132,7 +133,7 @@ export function cellText(cell: CellValue): string | undefined {
   if (cell === null || cell === undefined) return undefined;
   if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? undefined : chinaTimeText(new Date(cell.getTime() - CST_OFFSET_MS));
   if (typeof cell === 'number') return Number.isSafeInteger(cell) ? cell.toFixed(0) : String(cell);
-  const text = String(cell).trim();
+  const text = fromSpreadsheetText(String(cell).trim());
   return text === '' ? undefined : text;
 }
 
@@ -244,7 +245,7 @@ export function isBlankRow(cells: CellValue[]): boolean {
 export function rowToEvent(values: RowValues): EventEnvelope | Rejection {
   const id = cellText(values.id);
   if (!id) return { code: 'INVALID_DATA', message: '缺少事件编号' };
-  if (id.length > 100) return { code: 'INVALID_DATA', message: '事件编号不能超过 100 个字符' };
+  if (!EVENT_ID_PATTERN.test(id)) return { code: 'INVALID_DATA', message: '事件编号须为 1–128 个字母、数字或 ._:- 字符' };
   const rawType = cellText(values.type);
   if (!rawType) return { code: 'INVALID_DATA', message: '缺少事件类型' };
   const type = TYPE_ALIASES.get(rawType.toLowerCase()) ?? rawType;

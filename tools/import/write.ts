@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import type { EventEnvelope } from '#shared/financing/model';
+import { spreadsheetSafe } from '#shared/spreadsheet';
 import { csvLine, UTF8_BOM } from './csv';
 import { eventToRow, IMPORT_COLUMNS, type RowValues } from './layout';
 import { importFormat } from './read';
@@ -19,8 +20,10 @@ function isEvent(row: ImportFileRow): row is EventEnvelope {
   return 'data' in row && typeof (row as EventEnvelope).id === 'string' && typeof (row as EventEnvelope).occurredAt === 'string';
 }
 
+/** The row's cells, text made spreadsheet-safe (shared/spreadsheet.ts). */
 function cells(row: ImportFileRow): RowValues {
-  return isEvent(row) ? eventToRow(row) : row;
+  const values = isEvent(row) ? eventToRow(row) : row;
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, typeof value === 'string' ? spreadsheetSafe(value) : value]));
 }
 
 const COLUMN_WIDTHS: Record<string, number> = { id: 22, type: 10, occurredAt: 20, enterpriseName: 30, creditCode: 22, productName: 20, reason: 24 };
