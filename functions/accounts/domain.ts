@@ -33,7 +33,10 @@ async function view(caller: Caller, account: AccountRecord): Promise<AccountView
   const administers = tierOf(caller, account) !== undefined || account.id === caller.accountId;
   const authorizationLetterUrl =
     administers && account.authorizationLetterKey
-      ? await presignDownload(config().uploadsBucket, account.authorizationLetterKey, LETTER_URL_SECONDS)
+      ? await presignDownload(config().uploadsBucket, account.authorizationLetterKey, LETTER_URL_SECONDS, {
+          disposition: 'attachment',
+          fileName: `授权书_${account.realName}${account.authorizationLetterKey.slice(account.authorizationLetterKey.lastIndexOf('.'))}`,
+        })
       : undefined;
   return presentAccount(account, {
     revealPhone: administers,

@@ -159,7 +159,7 @@ export async function exportReport(caller: Caller, request: ReportRequest, sourc
     },
   );
   const signedAt = Date.now();
-  const downloadUrl = await presignDownload(config().reportsBucket, key, REPORT_DOWNLOAD_SECONDS, fileName);
+  const downloadUrl = await presignDownload(config().reportsBucket, key, REPORT_DOWNLOAD_SECONDS, { disposition: 'attachment', fileName });
 
   const isPeriodic = content.period !== null;
   await writeAudit({

@@ -22,7 +22,7 @@ export async function institutionTable(
   const items = await Promise.all(
     page.map(async ({ logoKey, provinceCode: _p, cityCode: _c, ...row }) => ({
       ...row,
-      logoUrl: logoKey ? await presignDownload(config().uploadsBucket, logoKey, 15 * 60) : null,
+      logoUrl: logoKey ? await presignDownload(config().uploadsBucket, logoKey, 15 * 60, { disposition: 'inline' }) : null,
     })),
   );
   return { items, total: rows.length, page: query.page, pageSize: query.pageSize };

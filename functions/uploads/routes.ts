@@ -9,7 +9,7 @@ export const routes = [
     operationId: 'createUpload',
     method: 'POST',
     path: '/uploads',
-    summary: '申请上传（预签名 POST；授权书 PDF/JPEG/PNG ≤5MB，机构 logo PNG/JPEG/SVG ≤2MB，专管员头像 PNG/JPEG ≤2MB）',
+    summary: '申请上传（预签名 POST；授权书 PDF/JPEG/PNG ≤5MB，机构 logo 与专管员头像 PNG/JPEG/WebP ≤2MB）',
     tags: ['uploads'],
     access: 'session',
     status: 201,

@@ -50,14 +50,45 @@ export async function presignUpload(policy: UploadPolicy): Promise<{ url: string
   return createPresignedPost(s3Client(), presignedPostOptions(policy));
 }
 
-/** A presigned GET valid for `expiresSeconds`, optionally naming the download. */
-export async function presignDownload(bucket: string, key: string, expiresSeconds: number, fileName?: string): Promise<string> {
+/** Content types of the files the project stores, by extension. */
+export const FILE_CONTENT_TYPES: Readonly<Record<string, string>> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  webp: 'image/webp',
+  pdf: 'application/pdf',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+export interface DownloadOptions {
+  /** `inline` for images shown in the page, `attachment` for files saved under `fileName`. */
+  disposition: 'inline' | 'attachment';
+  /** The name the browser saves the file under (Chinese allowed). */
+  fileName?: string;
+}
+
+/** `Content-Disposition` with a UTF-8 file name (RFC 6266) and an ASCII fallback for old clients. */
+export function contentDisposition(options: DownloadOptions): string {
+  if (!options.fileName) return options.disposition;
+  const ascii = options.fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `${options.disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(options.fileName)}`;
+}
+
+/**
+ * A presigned GET valid for `expiresSeconds`. The answer carries the exact content type of the key's
+ * extension and the given disposition, whatever the object's own metadata says, so a browser has
+ * nothing to sniff: images are shown inline as images, letters and reports are saved as files.
+ */
+export async function presignDownload(bucket: string, key: string, expiresSeconds: number, options: DownloadOptions): Promise<string> {
+  const extension = key.slice(key.lastIndexOf('.') + 1).toLowerCase();
+  const contentType = FILE_CONTENT_TYPES[extension] ?? 'application/octet-stream';
   return getSignedUrl(
     s3Client(),
     new GetObjectCommand({
       Bucket: bucket,
       Key: key,
-      ...(fileName ? { ResponseContentDisposition: `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}` } : {}),
+      ResponseContentType: contentType,
+      ResponseContentDisposition: contentDisposition(options),
+      ResponseCacheControl: 'private, no-store',
     }),
     { expiresIn: expiresSeconds },
   );

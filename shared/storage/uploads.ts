@@ -13,12 +13,13 @@ export const UPLOAD_PURPOSES = {
     contentTypes: { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' },
     maxBytes: 5 * 1024 * 1024,
   },
+  // Raster images only: an SVG can carry script.
   'institution-logo': {
-    contentTypes: { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/svg+xml': 'svg' },
+    contentTypes: { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' },
     maxBytes: 2 * 1024 * 1024,
   },
   'specialist-avatar': {
-    contentTypes: { 'image/png': 'png', 'image/jpeg': 'jpg' },
+    contentTypes: { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' },
     maxBytes: 2 * 1024 * 1024,
   },
 } as const satisfies Record<string, { contentTypes: Record<string, string>; maxBytes: number }>;
@@ -68,7 +69,7 @@ export async function createUpload(accountId: number, input: { purpose: UploadPu
 export async function verifyUpload(accountId: number, purpose: UploadPurpose, key: string, field: string): Promise<void> {
   const name = key.slice(uploadPrefix(accountId, purpose).length);
   // Only the exact form createUpload hands out: a prefix, a UUID and a known extension.
-  if (!key.startsWith(uploadPrefix(accountId, purpose)) || !/^[0-9a-f-]{36}\.(pdf|jpg|png|svg)$/.test(name)) {
+  if (!key.startsWith(uploadPrefix(accountId, purpose)) || !/^[0-9a-f-]{36}\.(pdf|jpg|png|webp)$/.test(name)) {
     throw new BadRequestError('UPLOAD_NOT_OWNED', '文件不属于当前用户的上传', [{ path: field, message: '无效的文件' }]);
   }
   const head = await headObject(config().uploadsBucket, key);

@@ -76,6 +76,9 @@ describe('institution management end to end', () => {
     });
     const logo = await fetch(created.body.logoUrl);
     expect(Buffer.from(await logo.arrayBuffer())).toEqual(PNG.bytes);
+    // Shown inline, as exactly the image type its key says: nothing for a browser to sniff.
+    expect(logo.headers.get('content-type')).toBe('image/png');
+    expect(logo.headers.get('content-disposition')).toBe('inline');
     const id = created.body.id as number;
 
     const avatarKey = await uploadImage(client, cityToken, 'specialist-avatar');

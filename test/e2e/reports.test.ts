@@ -350,6 +350,7 @@ describe('the report file and its download', () => {
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + 900_000 + 1_000);
     const { response } = await download(file.downloadUrl);
     expect(response.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; /);
     expect(response.headers.get('content-disposition')).toContain(encodeURIComponent(file.fileName));
   });
 

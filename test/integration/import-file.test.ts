@@ -27,7 +27,7 @@ beforeAll(async () => {
     type: 'bank',
     fullName: '中国工商银行厦门分行',
     shortName: '工商银行厦门分行',
-    logoKey: 'demo/institution-logo/bank.svg',
+    logoKey: 'demo/institution-logo/bank.png',
     districtCode: '350203',
     cityCode: '350200',
     provinceCode: '350000',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { presignedPostOptions } from '#shared/storage/s3';
-import { UPLOAD_PURPOSES, uploadPrefix } from '#shared/storage/uploads';
+import { createUpload, UPLOAD_PURPOSES, uploadPrefix } from '#shared/storage/uploads';
+import { contentDisposition } from '#shared/storage/s3';
 
 describe('upload policy', () => {
   const options = presignedPostOptions({
@@ -34,7 +35,23 @@ describe('upload policy', () => {
   it('allows the types and sizes docs/security.md lists', () => {
     expect(Object.keys(UPLOAD_PURPOSES['authorization-letter'].contentTypes)).toEqual(['application/pdf', 'image/jpeg', 'image/png']);
     expect(UPLOAD_PURPOSES['authorization-letter'].maxBytes).toBe(5 * 1024 * 1024);
-    expect(Object.keys(UPLOAD_PURPOSES['institution-logo'].contentTypes)).toEqual(['image/png', 'image/jpeg', 'image/svg+xml']);
+    expect(Object.keys(UPLOAD_PURPOSES['institution-logo'].contentTypes)).toEqual(['image/png', 'image/jpeg', 'image/webp']);
+    expect(Object.keys(UPLOAD_PURPOSES['specialist-avatar'].contentTypes)).toEqual(['image/png', 'image/jpeg', 'image/webp']);
     expect(UPLOAD_PURPOSES['institution-logo'].maxBytes).toBe(2 * 1024 * 1024);
+  });
+
+  it('refuses SVG images with 415: an SVG can carry script', async () => {
+    for (const purpose of ['institution-logo', 'specialist-avatar'] as const) {
+      await expect(createUpload(7, { purpose, contentType: 'image/svg+xml', size: 1000 })).rejects.toMatchObject({ status: 415 });
+    }
+  });
+});
+
+describe('download disposition', () => {
+  it('shows images inline and saves letters and reports under their Chinese names', () => {
+    expect(contentDisposition({ disposition: 'inline' })).toBe('inline');
+    expect(contentDisposition({ disposition: 'attachment', fileName: '授权书_张三.pdf' })).toBe(
+      `attachment; filename="______.pdf"; filename*=UTF-8''${encodeURIComponent('授权书_张三.pdf')}`,
+    );
   });
 });
