@@ -38,3 +38,15 @@ export function chinaDayStart(year: number, month: number, day: number): Date {
 export function epochSeconds(instant: Date | number): number {
   return Math.floor(new Date(instant).getTime() / 1000);
 }
+
+/** `yyyymmddhh` in China time: the hour windows of the sign-in limits. */
+export function chinaHour(instant: Date | string | number): string {
+  const shifted = new Date(new Date(instant).getTime() + CST_OFFSET_MS);
+  return `${chinaDay(instant)}${String(shifted.getUTCHours()).padStart(2, '0')}`;
+}
+
+/** Seconds from `now` to the next China-time midnight. */
+export function secondsUntilChinaMidnight(now: Date): number {
+  const { year, month, day } = chinaDateParts(now);
+  return Math.ceil((chinaDayStart(year, month, day).getTime() + 86_400_000 - now.getTime()) / 1000);
+}

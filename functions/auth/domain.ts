@@ -1,30 +1,21 @@
 /**
- * Sign-in: SMS codes, passwords with lockout, sessions, and the password of the signed-in user.
- * Every wrong credential gets the same 401; account state (disabled, pending, rejected) is revealed
- * only after a correct credential.
+ * Sign-in: SMS codes, passwords, sessions, and the password of the signed-in user, under the sign-in
+ * limits (shared/auth/sign-in-limits.ts). Every wrong credential gets the same 401; account state
+ * (disabled, pending, rejected) is revealed only after a correct credential; a phone without an
+ * account costs the same reads and writes as one with.
  */
-import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getAccountByPhone, setAccountPassword, type AccountRecord } from '#shared/db/accounts';
-import { documentClient, tableName } from '#shared/db/client';
-import { loginFailureKey } from '#shared/db/keys';
-import { writeAudit } from '#shared/db/audit';
+import { phoneFingerprint, writeAudit } from '#shared/db/audit';
+import { requireCaptcha } from '#shared/auth/captcha';
+import { assessPasswordAttempt, clearPasswordFailures, recordPasswordFailure, reservePasswordAttempt } from '#shared/auth/sign-in-limits';
 import { assertStrongPassword, hashPassword, verifyPassword } from '#shared/auth/passwords';
 import { requestCode, verifyCode, type SmsPurpose } from '#shared/auth/sms-codes';
 import { endSession, endSessions, startSession } from '#shared/auth/sessions';
 import type { Caller } from '#shared/auth/caller';
-import { MODULES_BY_ROLE, presentAccount, scopeOf } from '#shared/views/account';
-import {
-  AppError,
-  ForbiddenError,
-  RateLimitedError,
-  UnauthenticatedError,
-} from '#shared/http/errors';
-import { epochSeconds } from '#shared/time';
+import { maskPhone, MODULES_BY_ROLE, presentAccount, scopeOf } from '#shared/views/account';
+import { AppError, ForbiddenError, UnauthenticatedError } from '#shared/http/errors';
 import { countMetric } from '#shared/observability/metrics';
 import type { LoginInput } from './schemas';
-
-export const MAX_PASSWORD_FAILURES = 5;
-export const LOCKOUT_MS = 15 * 60 * 1000;
 
 class InvalidCredentialsError extends UnauthenticatedError {
   constructor() {
@@ -38,77 +29,44 @@ class AccountStateError extends AppError {
   }
 }
 
-/** Requests an SMS code. `login` codes go only to phones with an account; the answer is the same. */
-export async function requestSmsCode(
-  input: { phone: string; purpose: SmsPurpose },
-  sourceIp: string,
-  caller: Caller | undefined,
-): Promise<{ resendAfterSeconds: number }> {
-  if (input.purpose === 'bind') {
-    // Binding a phone is part of adding an account: only a signed-in administrator may trigger it.
-    if (!caller) throw new UnauthenticatedError('绑定手机号需先登录');
-    // The same answer whether or not the phone has an account (POST /accounts says PHONE_TAKEN when
-    // it matters); a phone that has one gets no SMS.
-    const existing = await getAccountByPhone(input.phone);
-    return requestCode({ phone: input.phone, purpose: 'bind', sourceIp, deliver: !existing });
-  }
-  const account = await getAccountByPhone(input.phone);
-  return requestCode({ phone: input.phone, purpose: 'login', sourceIp, deliver: Boolean(account) });
+/** The human check, for the requests that must carry one (sign-in-limits.ts). */
+export interface CaptchaInput {
+  captchaId?: string;
+  captchaAnswer?: string;
 }
 
 /**
- * Counts a password attempt BEFORE the password is checked, so that guesses sent in parallel cannot
- * outrun the lock: at most MAX_PASSWORD_FAILURES attempts are let through between two successes, and a
- * locked phone is refused at once. Returns how many attempts are now pending or failed.
+ * Who an audit entry of a sign-in attempt is about: the account when there is one, else a masked
+ * phone with a keyed hash that lets attempts on one phone be told apart without storing the phone.
  */
-async function reservePasswordAttempt(phone: string, now: Date): Promise<number> {
+async function phoneActor(phone: string, account: AccountRecord | undefined) {
+  if (account) return { actorAccountId: account.id, actorPhoneMasked: maskPhone(phone) };
+  return { actorPhoneMasked: maskPhone(phone), actorPhoneHash: await phoneFingerprint(phone) };
+}
+
+/** Requests an SMS code. `login` codes go only to phones with an account; the answer is the same. */
+export async function requestSmsCode(
+  input: { phone: string; purpose: SmsPurpose } & CaptchaInput,
+  sourceIp: string,
+  caller: Caller | undefined,
+  now: Date = new Date(),
+): Promise<{ resendAfterSeconds: number }> {
+  // Binding a phone is part of adding an account: only a signed-in administrator may trigger it.
+  if (input.purpose === 'bind' && !caller) throw new UnauthenticatedError('绑定手机号需先登录');
+  const account = await getAccountByPhone(input.phone);
+  // bind: the same answer whether or not the phone has an account (POST /accounts says PHONE_TAKEN
+  // when it matters); a phone that has one gets no SMS. login: only phones with an account get one.
+  const deliver = input.purpose === 'bind' ? !account : Boolean(account);
   try {
-    const result = await documentClient().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: loginFailureKey(phone),
-        UpdateExpression: 'SET entity = :entity, #ttl = :ttl ADD failures :one',
-        ConditionExpression:
-          '(attribute_not_exists(lockedUntil) OR lockedUntil <= :now) AND (attribute_not_exists(failures) OR failures < :max)',
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: {
-          ':one': 1,
-          ':max': MAX_PASSWORD_FAILURES,
-          ':now': now.toISOString(),
-          ':entity': 'login-failure',
-          ':ttl': epochSeconds(now) + 86_400,
-        },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    return Number(result.Attributes?.failures);
+    const answer = await requestCode({ ...input, sourceIp, deliver, now });
+    await writeAudit({ action: 'auth.sms', outcome: 'success', ...(await phoneActor(input.phone, account)), sourceIp, reason: input.purpose }, now);
+    return answer;
   } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-    const current = await documentClient().send(
-      new GetCommand({ TableName: tableName(), Key: loginFailureKey(phone), ConsistentRead: true }),
-    );
-    const until = current.Item?.lockedUntil ? Date.parse(String(current.Item.lockedUntil)) : 0;
-    const wait = until > now.getTime() ? (until - now.getTime()) / 1000 : LOCKOUT_MS / 1000;
-    throw new RateLimitedError(wait, '密码错误次数过多，请 15 分钟后再试或使用验证码登录', 'LOGIN_LOCKED');
+    const code = (error as AppError).code ?? 'ERROR';
+    if (code === 'CAPTCHA_INVALID') countMetric('CaptchaFailures');
+    await writeAudit({ action: 'auth.sms', outcome: 'failure', ...(await phoneActor(input.phone, account)), sourceIp, reason: `${input.purpose}: ${code}` }, now);
+    throw error;
   }
-}
-
-/** The attempt failed: the one that reaches the limit locks password login for 15 minutes. */
-async function recordPasswordFailure(phone: string, attempts: number, now: Date): Promise<boolean> {
-  if (attempts < MAX_PASSWORD_FAILURES) return false;
-  await documentClient().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: loginFailureKey(phone),
-      UpdateExpression: 'SET lockedUntil = :until, failures = :zero',
-      ExpressionAttributeValues: { ':until': new Date(now.getTime() + LOCKOUT_MS).toISOString(), ':zero': 0 },
-    }),
-  );
-  return true;
-}
-
-async function clearPasswordFailures(phone: string): Promise<void> {
-  await documentClient().send(new DeleteCommand({ TableName: tableName(), Key: loginFailureKey(phone) }));
 }
 
 function assertCanSignIn(account: AccountRecord): void {
@@ -117,36 +75,59 @@ function assertCanSignIn(account: AccountRecord): void {
   if (account.status !== 'enabled') throw new AccountStateError('ACCOUNT_DISABLED', '账号已被禁用');
 }
 
+/**
+ * A password check under the sign-in limits: the human check when the phone or the address has seen
+ * many wrong passwords, the (phone, address) attempt reserved before the check, the failure counted
+ * after it. Throws 429 LOGIN_LOCKED, 400 CAPTCHA_*; resolves to whether the password was right.
+ */
+async function checkPassword(
+  phone: string,
+  password: string | undefined,
+  stored: string | undefined,
+  sourceIp: string,
+  now: Date,
+  captcha?: CaptchaInput,
+): Promise<{ matches: boolean; lockedNow: boolean }> {
+  if (captcha) {
+    const { checkRequired } = await assessPasswordAttempt(phone, sourceIp, now);
+    if (checkRequired) await requireCaptcha(captcha, now);
+  }
+  const attempts = await reservePasswordAttempt(phone, sourceIp, now);
+  // Constant effort: without a stored hash, verifyPassword still derives once against a dummy.
+  if (password !== undefined && (await verifyPassword(password, stored))) {
+    await clearPasswordFailures(phone, sourceIp);
+    return { matches: true, lockedNow: false };
+  }
+  const lockedNow = await recordPasswordFailure(phone, sourceIp, attempts, now);
+  if (lockedNow) countMetric('Lockouts');
+  return { matches: false, lockedNow };
+}
+
 export async function login(input: LoginInput, sourceIp: string, now: Date = new Date()) {
   const { phone } = input;
   const method = 'password' in input ? 'password' : 'sms';
+  const account = await getAccountByPhone(phone);
+  const actor = await phoneActor(phone, account);
   const fail = async (reason: string, error: Error = new InvalidCredentialsError()) => {
     countMetric('SignInFailures');
-    await writeAudit({ action: 'auth.login', outcome: 'failure', actorPhone: phone, sourceIp, reason }, now);
+    await writeAudit({ action: 'auth.login', outcome: 'failure', ...actor, sourceIp, reason: `${method}: ${reason}` }, now);
     return error;
   };
 
-  let account: AccountRecord | undefined;
   if ('password' in input) {
-    let attempts: number;
+    let result: { matches: boolean; lockedNow: boolean };
     try {
-      attempts = await reservePasswordAttempt(phone, now);
+      result = await checkPassword(phone, input.password, account?.passwordHash, sourceIp, now, input);
     } catch (error) {
-      throw await fail('locked', error as Error);
+      if ((error as AppError).code === 'CAPTCHA_INVALID') countMetric('CaptchaFailures');
+      throw await fail((error as AppError).code ?? 'error', error as Error);
     }
-    account = await getAccountByPhone(phone);
-    if (!(await verifyPassword(input.password, account?.passwordHash))) {
-      const lockedNow = await recordPasswordFailure(phone, attempts, now);
-      if (lockedNow) {
-        countMetric('Lockouts');
-        await writeAudit({ action: 'auth.lockout', outcome: 'success', actorPhone: phone, sourceIp, reason: 'password failures' }, now);
-      }
-      throw await fail('wrong password');
-    }
-    await clearPasswordFailures(phone);
+    if (result.lockedNow) await writeAudit({ action: 'auth.lockout', outcome: 'success', ...actor, sourceIp, reason: 'password failures from this address' }, now);
+    if (!result.matches) throw await fail('wrong password');
   } else {
-    account = await getAccountByPhone(phone);
-    if (!account || !(await verifyCode(phone, 'login', input.code, now))) throw await fail('wrong code');
+    // The code is checked whether or not the phone has an account: the same reads and writes either way.
+    const codeMatches = await verifyCode(phone, 'login', input.code, now);
+    if (!account || !codeMatches) throw await fail('wrong code');
   }
   if (!account) throw await fail('no account');
 
@@ -157,10 +138,7 @@ export async function login(input: LoginInput, sourceIp: string, now: Date = new
   }
   const issued = await startSession(account, sourceIp, now);
   countMetric('SignIns');
-  await writeAudit(
-    { action: 'auth.login', outcome: 'success', actorAccountId: account.id, actorPhone: phone, sourceIp, reason: method },
-    now,
-  );
+  await writeAudit({ action: 'auth.login', outcome: 'success', ...actor, sourceIp, reason: method }, now);
   return {
     ...issued,
     mustSetPassword: !account.passwordHash,
@@ -196,7 +174,10 @@ export async function changeOwnPassword(
   const account = await getAccountByPhone(caller.phone);
   if (!account) throw new UnauthenticatedError();
   if (account.passwordHash) {
-    if (!input.currentPassword || !(await verifyPassword(input.currentPassword, account.passwordHash))) {
+    // Guesses of the current password count against the same (phone, address) limit as sign-in.
+    const { matches, lockedNow } = await checkPassword(caller.phone, input.currentPassword ?? '', account.passwordHash, sourceIp, new Date());
+    if (lockedNow) await writeAudit({ action: 'auth.lockout', outcome: 'success', actorAccountId: caller.accountId, sourceIp, reason: 'wrong current passwords' });
+    if (!matches) {
       await writeAudit({ action: 'auth.password-change', outcome: 'failure', actorAccountId: caller.accountId, sourceIp, reason: 'wrong current password' });
       throw new ForbiddenError('当前密码不正确', 'WRONG_PASSWORD');
     }

@@ -1,16 +1,27 @@
 /** Sign-in and the signed-in user (docs/api.md, "Auth"). */
 import { z } from 'zod';
 import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
-import { phoneSchema } from '#shared/http/schemas';
-import { SMS_PURPOSES } from '#shared/auth/sms-codes';
 import { authenticateSession, refreshSession } from '#shared/auth/sessions';
 import { accountViewSchema } from '#shared/views/account';
 import { changeOwnPassword, login, logout, me, requestSmsCode } from './domain';
-import { loginBodySchema } from './schemas';
+import { captchaAnswerSchema, loginBodySchema, smsCodeBodySchema } from './schemas';
+import { issueCaptcha } from '#shared/auth/captcha';
 
 const tokenAnswer = z.object({ token: z.string(), expiresAt: z.string() });
 
 export const routes = [
+  defineRoute({
+    operationId: 'createCaptcha',
+    method: 'POST',
+    path: '/auth/captcha',
+    summary: '获取图形验证码（同一手机号或同一地址的登录请求过多时需要）',
+    tags: ['auth'],
+    access: 'public',
+    throttle: 'sign-in',
+    status: 201,
+    response: captchaAnswerSchema,
+    handler: async () => issueCaptcha(new Date()),
+  }),
   defineRoute({
     operationId: 'requestSmsCode',
     throttle: 'sign-in',
@@ -20,7 +31,7 @@ export const routes = [
     tags: ['auth'],
     access: 'public',
     status: 202,
-    body: z.object({ phone: phoneSchema, purpose: z.enum(SMS_PURPOSES) }),
+    body: smsCodeBodySchema,
     response: z.object({ resendAfterSeconds: z.number().int() }),
     handler: async ({ body }, ctx) => {
       const caller = body.purpose === 'bind' ? await authenticateSession(ctx.event) : undefined;
@@ -88,7 +99,7 @@ export const routes = [
 
 /** Sign-in state, sessions, password changes, the audit log; the only module that may send SMS. */
 export const permissions: ModulePermissions = {
-  table: { read: true, write: ['SMS#', 'RATE#', 'LOGINFAIL#', 'ACCOUNT#', 'AUDIT#'] },
+  table: { read: true, write: ['SMS#', 'RATE#', 'SIGNIN#', 'CAPTCHA#', 'ACCOUNT#', 'AUDIT#'] },
   publishSms: true,
   secrets: ['session', 'origin-verify'],
 };

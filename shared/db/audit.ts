@@ -2,7 +2,8 @@
  * The audit log: one item per security-relevant action (sign-in, account and institution changes,
  * audits, exports), kept 400 days (at least 180 are required). Partitioned by China-time day.
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
+import { sessionKeys } from '#shared/auth/secret';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { auditKey } from './keys';
 import { documentClient, tableName } from './client';
@@ -15,8 +16,10 @@ export interface AuditEntry {
   action: string;
   outcome: 'success' | 'failure';
   actorAccountId?: number;
-  /** The phone the action was attempted for, when no account is known (e.g. a failed login). */
-  actorPhone?: string;
+  /** The phone a sign-in was attempted for, masked (`138****0000`): audit entries hold no full phone. */
+  actorPhoneMasked?: string;
+  /** For a phone without an account: a keyed hash that groups attempts on one phone (see {@link phoneFingerprint}). */
+  actorPhoneHash?: string;
   sourceIp?: string;
   targetType?: string;
   targetId?: string | number;
@@ -58,4 +61,13 @@ export function changedFields<T extends Record<string, unknown>>(
     }
   }
   return out;
+}
+
+/**
+ * A keyed hash of a phone (HMAC with a key derived from the session key): attempts on one phone can be
+ * grouped in the audit log without the phone being stored or guessable from the entry.
+ */
+export async function phoneFingerprint(phone: string): Promise<string> {
+  const { current } = await sessionKeys();
+  return createHmac('sha256', current.secret).update(`audit-phone:${phone}`).digest('base64url').slice(0, 16);
 }

@@ -52,8 +52,6 @@ export const rateKey = (kind: string, subject: string, day: string): ItemKey => 
   sk: day,
 });
 
-/** Password failures are tracked per phone whether or not an account exists (no enumeration). */
-export const loginFailureKey = (phone: string): ItemKey => ({ pk: `LOGINFAIL#${phone}`, sk: 'LOGINFAIL' });
 
 // ---- counters and audit ---------------------------------------------------------------------
 

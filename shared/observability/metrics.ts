@@ -14,6 +14,8 @@ export const APP_METRICS = {
   SignIns: MetricUnit.Count,
   SignInFailures: MetricUnit.Count,
   Lockouts: MetricUnit.Count,
+  SignInCeilingHit: MetricUnit.Count,
+  CaptchaFailures: MetricUnit.Count,
   SmsRequested: MetricUnit.Count,
   SmsSent: MetricUnit.Count,
   SmsRejected: MetricUnit.Count,

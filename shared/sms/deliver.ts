@@ -108,7 +108,7 @@ async function sendThroughEndUserMessaging(request: SmsRequest, cfg: SmsDelivery
 export async function deliverSmsRequest(request: SmsRequest, now: Date = new Date()): Promise<'sent' | 'rejected' | 'dropped'> {
   const cfg = smsDeliveryConfig();
   let outcome: 'sent' | 'rejected' | 'dropped';
-  switch (cfg.provider) {
+  switch (request.silent ? 'none' : cfg.provider) {
     case 'outbox':
       addToOutbox({ phone: request.phone, code: request.params.code, purpose: request.template === 'bind-code' ? 'bind' : 'login', sentAt: now.toISOString() });
       outcome = 'sent';

@@ -15,6 +15,11 @@ export const smsRequestSchema = z.object({
   template: z.enum(SMS_TEMPLATES),
   params: z.object({ code: z.string().regex(/^\d{6}$/) }),
   requestedAt: z.string(),
+  /**
+   * Published only so that a phone without an account costs the same as one with: the SMS function
+   * drops it unsent (shared/auth/sms-codes.ts).
+   */
+  silent: z.boolean().optional(),
 });
 export type SmsRequest = z.output<typeof smsRequestSchema>;
 

@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { useTestStores } from './db-harness';
-import { changeOwnPassword, login, LOCKOUT_MS, logout, MAX_PASSWORD_FAILURES, requestSmsCode } from '#functions/auth/domain';
+import { changeOwnPassword, login, logout, requestSmsCode } from '#functions/auth/domain';
+import { issueCaptcha } from '#shared/auth/captcha';
+import { SIGN_IN_LIMITS } from '#shared/auth/sign-in-limits';
+
+const FAILURES_PER_PAIR = SIGN_IN_LIMITS.passwordFailuresPerPair;
+
+/** A solved human check (the answer is fixed, as only tests can). */
+async function solvedCheck() {
+  const { captchaId } = await issueCaptcha(new Date(), 'HXK7');
+  return { captchaId, captchaAnswer: 'HXK7' };
+}
 import { createAccount, type NewAccount } from '#shared/db/accounts';
 import { documentClient, tableName } from '#shared/db/client';
 import { accountKey } from '#shared/db/keys';
@@ -56,17 +66,44 @@ describe('password login', () => {
     for (const error of errors) expect(error).toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS', message: '手机号或验证码/密码错误' });
   });
 
-  it('locks password login after five failures, even for the right password, until 15 minutes pass', async () => {
+  it('makes the phone and address pair wait after five wrong passwords: 1 minute, then 2, 4, 8, then 15 at most', async () => {
     const user = await account();
-    const now = new Date('2026-11-27T03:00:00Z');
-    for (let i = 0; i < MAX_PASSWORD_FAILURES; i += 1) {
-      await expect(login({ phone: user.phone, password: 'Wrong#2026' }, '10.0.0.1', now)).rejects.toMatchObject({ status: 401 });
+    const ip = '10.0.0.1';
+    let now = new Date('2026-11-27T03:00:00Z');
+    for (const waitMinutes of [1, 2, 4, 8, 15, 15]) {
+      for (let i = 0; i < FAILURES_PER_PAIR; i += 1) {
+        await expect(login({ phone: user.phone, password: 'Wrong#2026', ...(await solvedCheck()) }, ip, now)).rejects.toMatchObject({ status: 401 });
+      }
+      // Even the right password waits.
+      const locked = await login({ phone: user.phone, password: PASSWORD, ...(await solvedCheck()) }, ip, new Date(now.getTime() + 1000)).catch((e: unknown) => e);
+      expect(locked).toMatchObject({ status: 429, code: 'LOGIN_LOCKED' });
+      expect(Number((locked as { headers: Record<string, string> }).headers['retry-after'])).toBe(waitMinutes * 60 - 1);
+      now = new Date(now.getTime() + waitMinutes * 60_000 + 1000);
     }
-    const locked = await login({ phone: user.phone, password: PASSWORD }, '10.0.0.1', new Date(now.getTime() + 1000)).catch((e: unknown) => e);
-    expect(locked).toMatchObject({ status: 429, code: 'LOGIN_LOCKED' });
-    expect(Number((locked as { headers: Record<string, string> }).headers['retry-after'])).toBeGreaterThan(800);
-    const after = new Date(now.getTime() + LOCKOUT_MS + 1000);
-    await expect(login({ phone: user.phone, password: PASSWORD }, '10.0.0.1', after)).resolves.toMatchObject({ mustSetPassword: false });
+    await expect(login({ phone: user.phone, password: PASSWORD, ...(await solvedCheck()) }, ip, now)).resolves.toMatchObject({ mustSetPassword: false });
+  });
+
+  it('does not let wrong passwords from other addresses lock the owner out; past 10 an hour it asks for the human check', async () => {
+    const user = await account();
+    const now = new Date('2026-11-27T05:00:00Z');
+    for (let i = 0; i < 2 * FAILURES_PER_PAIR; i += 1) {
+      await login({ phone: user.phone, password: 'Wrong#2026' }, `10.8.0.${i % 2}`, now).catch(() => undefined);
+    }
+    const owner = '10.8.9.9';
+    await expect(login({ phone: user.phone, password: PASSWORD }, owner, now)).rejects.toMatchObject({ status: 400, code: 'CAPTCHA_REQUIRED' });
+    await expect(login({ phone: user.phone, password: PASSWORD, ...(await solvedCheck()) }, owner, now)).resolves.toMatchObject({ account: { id: user.id } });
+  });
+
+  it('pauses password sign-in of a phone for 15 minutes after 100 wrong passwords in a day; SMS sign-in still works', async () => {
+    const user = await account();
+    const now = new Date('2026-11-27T06:00:00Z');
+    for (let i = 0; i < SIGN_IN_LIMITS.passwordFailuresPerPhoneDay; i += 1) {
+      await login({ phone: user.phone, password: 'Wrong#2026', ...(await solvedCheck()) }, `10.9.${Math.floor(i / 4)}.${i % 4}`, now).catch(() => undefined);
+    }
+    await expect(login({ phone: user.phone, password: PASSWORD, ...(await solvedCheck()) }, '10.9.99.1', now)).rejects.toMatchObject({ status: 429, code: 'LOGIN_LOCKED' });
+    await expect(
+      login({ phone: user.phone, password: PASSWORD, ...(await solvedCheck()) }, '10.9.99.1', new Date(now.getTime() + SIGN_IN_LIMITS.phonePauseMs + 1000)),
+    ).resolves.toBeTruthy();
   });
 
   it('lets no more than five guesses through when they arrive in parallel', async () => {
@@ -76,17 +113,17 @@ describe('password login', () => {
       Array.from({ length: 20 }, () => login({ phone: user.phone, password: 'Wrong#2026' }, '10.0.0.9', now).catch((e: unknown) => e)),
     );
     const statuses = answers.map((answer) => (answer as { status: number }).status);
-    expect(statuses.filter((status) => status === 401)).toHaveLength(MAX_PASSWORD_FAILURES);
-    expect(statuses.filter((status) => status === 429)).toHaveLength(20 - MAX_PASSWORD_FAILURES);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(FAILURES_PER_PAIR);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(20 - FAILURES_PER_PAIR);
     await expect(login({ phone: user.phone, password: PASSWORD }, '10.0.0.9', new Date(now.getTime() + 1000))).rejects.toMatchObject({ status: 429 });
   });
 
-  it('locks unknown phones the same way, so a lock reveals nothing', async () => {
+  it('makes unknown phones wait the same way, so a wait reveals nothing', async () => {
     const now = new Date('2026-11-27T03:00:00Z');
-    for (let i = 0; i < MAX_PASSWORD_FAILURES; i += 1) {
-      await login({ phone: '13500000999', password: 'Wrong#2026' }, '10.0.0.1', now).catch(() => undefined);
+    for (let i = 0; i < FAILURES_PER_PAIR; i += 1) {
+      await login({ phone: '13500000999', password: 'Wrong#2026' }, '10.0.0.77', now).catch(() => undefined);
     }
-    await expect(login({ phone: '13500000999', password: PASSWORD }, '10.0.0.1', now)).rejects.toMatchObject({ status: 429 });
+    await expect(login({ phone: '13500000999', password: PASSWORD }, '10.0.0.77', now)).rejects.toMatchObject({ status: 429 });
   });
 
   it('reveals pending, rejected and disabled states only after a correct credential', async () => {
@@ -171,5 +208,15 @@ describe('sessions', () => {
     const caller = await authenticateSession(bearer(token));
     await expect(changeOwnPassword(caller, { currentPassword: PASSWORD, newPassword: 'abcdefgh' }, 'x')).rejects.toMatchObject({ status: 400, code: 'WEAK_PASSWORD' });
     await expect(changeOwnPassword(caller, { currentPassword: 'Nope#2026', newPassword: 'Another#2027' }, 'x')).rejects.toMatchObject({ status: 403, code: 'WRONG_PASSWORD' });
+  });
+
+  it('counts wrong current passwords like sign-in: the fifth makes the pair wait, and the right one waits too', async () => {
+    const user = await account();
+    const { token } = await login({ phone: user.phone, password: PASSWORD }, '10.0.7.1');
+    const caller = await authenticateSession(bearer(token));
+    for (let i = 0; i < FAILURES_PER_PAIR; i += 1) {
+      await expect(changeOwnPassword(caller, { currentPassword: `Guess#${i}000`, newPassword: 'Another#2027' }, '10.0.7.1')).rejects.toMatchObject({ status: 403 });
+    }
+    await expect(changeOwnPassword(caller, { currentPassword: PASSWORD, newPassword: 'Another#2027' }, '10.0.7.1')).rejects.toMatchObject({ status: 429, code: 'LOGIN_LOCKED' });
   });
 });

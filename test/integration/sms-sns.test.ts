@@ -48,12 +48,13 @@ describe('SMS requests go to the SMS topic', () => {
     const failure = await requestCode({ phone: '13700000002', purpose: 'bind', sourceIp: '10.0.0.2', deliver: true, now: later }).catch((e: unknown) => e);
     expect(failure).toMatchObject({ status: 503, code: 'SMS_UNAVAILABLE' });
 
-    // The resend clock was not moved: a retry right away is accepted once the topic is back.
+    // Nothing was charged: a retry right away is accepted once the topic is back (the pair's second
+    // code of the hour, so its next wait is 120 s).
     sns.on(PublishCommand).resolves({ MessageId: 'm-2' });
     expect(await verifyCode('13700000002', 'bind', earlier, new Date(later.getTime() + 1000))).toBe(true);
     await expect(
       requestCode({ phone: '13700000002', purpose: 'bind', sourceIp: '10.0.0.2', deliver: true, now: new Date(later.getTime() + 2000) }),
-    ).resolves.toEqual({ resendAfterSeconds: 60 });
+    ).resolves.toEqual({ resendAfterSeconds: 120 });
   });
 });
 
