@@ -14,9 +14,10 @@ import { module as ingest } from './ingest/routes';
 import { module as statistics } from './statistics/routes';
 import { module as dynamics } from './dynamics/routes';
 import { module as reports } from './reports/routes';
+import { module as audit } from './audit/routes';
 
 /** Deployed modules. */
-export const API_MODULES: readonly ApiModule[] = [reference, docs, auth, accounts, uploads, institutions, ingest, statistics, dynamics, reports];
+export const API_MODULES: readonly ApiModule[] = [reference, docs, auth, accounts, uploads, institutions, ingest, statistics, dynamics, reports, audit];
 
 /** Modules of the local stack only (every route `localOnly`); never deployed. */
 export const LOCAL_MODULES: readonly ApiModule[] = [dev];

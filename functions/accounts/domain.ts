@@ -14,7 +14,7 @@ import {
   type AccountChanges,
   type AccountRecord,
 } from '#shared/db/accounts';
-import { changedFields, writeAudit } from '#shared/db/audit';
+import { changedFields, actorOf, writeAudit } from '#shared/db/audit';
 import { assertStrongPassword, hashPassword } from '#shared/auth/passwords';
 import { verifyCode } from '#shared/auth/sms-codes';
 import { endSessions } from '#shared/auth/sessions';
@@ -22,7 +22,7 @@ import { config } from '#shared/config';
 import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '#shared/http/errors';
 import { presignDownload } from '#shared/storage/s3';
 import { verifyUpload } from '#shared/storage/uploads';
-import { presentAccount, type AccountView } from '#shared/views/account';
+import { maskPhone, presentAccount, type AccountView } from '#shared/views/account';
 import { OutOfScopeError } from '#shared/auth/scope';
 import type { AuditInput, CreateInput, EditInput, ListQuery } from './schemas';
 import { canAudit, childRole, narrowScope, subordinateRegion, tierOf, tierScope } from '#shared/auth/account-policy';
@@ -119,7 +119,7 @@ export async function addAccount(caller: Caller, input: CreateInput, sourceIp: s
   await writeAudit({
     action: 'account.create',
     outcome: 'success',
-    actorAccountId: caller.accountId,
+    actor: actorOf(caller),
     sourceIp,
     targetType: 'account',
     targetId: account.id,
@@ -160,10 +160,11 @@ export async function editAccount(caller: Caller, id: number, input: EditInput, 
   await writeAudit({
     action: statusChanged ? `account.${updated.status === 'disabled' ? 'disable' : 'enable'}` : 'account.update',
     outcome: 'success',
-    actorAccountId: caller.accountId,
+    actor: actorOf(caller),
     sourceIp,
     targetType: 'account',
     targetId: target.id,
+    ...(input.password ? { reason: 'password reset' } : {}),
     ...diff,
   });
   return view(caller, updated);
@@ -177,11 +178,11 @@ export async function removeAccount(caller: Caller, id: number, sourceIp: string
   await writeAudit({
     action: 'account.delete',
     outcome: 'success',
-    actorAccountId: caller.accountId,
+    actor: actorOf(caller),
     sourceIp,
     targetType: 'account',
     targetId: target.id,
-    before: { phone: target.phone, realName: target.realName, role: target.role, provinceCode: target.provinceCode, cityCode: target.cityCode },
+    before: { phone: maskPhone(target.phone), realName: target.realName, role: target.role, provinceCode: target.provinceCode, cityCode: target.cityCode },
   });
 }
 
@@ -197,6 +198,15 @@ export async function removeAccounts(caller: Caller, ids: number[], sourceIp: st
       failed.push({ id, error: { code: error.code, message: error.message } });
     }
   }
+  await writeAudit({
+    action: 'account.batch-delete',
+    outcome: failed.length === 0 ? 'success' : 'failure',
+    actor: actorOf(caller),
+    sourceIp,
+    targetType: 'account',
+    reason: `${deleted.length} deleted, ${failed.length} refused`,
+    after: { deleted, failed: failed.map(({ id, error }) => ({ id, code: error.code })) },
+  });
   return { deleted, failed };
 }
 
@@ -231,7 +241,7 @@ export async function auditAccount(
   await writeAudit({
     action: `account.${input.decision}`,
     outcome: 'success',
-    actorAccountId: caller.accountId,
+    actor: actorOf(caller),
     sourceIp,
     targetType: 'account',
     targetId: target.id,

@@ -5,7 +5,7 @@
  * account costs the same reads and writes as one with.
  */
 import { getAccountByPhone, setAccountPassword, type AccountRecord } from '#shared/db/accounts';
-import { phoneFingerprint, writeAudit } from '#shared/db/audit';
+import { phoneFingerprint, actorOf, writeAudit } from '#shared/db/audit';
 import { requireCaptcha } from '#shared/auth/captcha';
 import { assessPasswordAttempt, clearPasswordFailures, recordPasswordFailure, reservePasswordAttempt } from '#shared/auth/sign-in-limits';
 import { assertStrongPassword, hashPassword, verifyPassword } from '#shared/auth/passwords';
@@ -40,7 +40,7 @@ export interface CaptchaInput {
  * phone with a keyed hash that lets attempts on one phone be told apart without storing the phone.
  */
 async function phoneActor(phone: string, account: AccountRecord | undefined) {
-  if (account) return { actorAccountId: account.id, actorPhoneMasked: maskPhone(phone) };
+  if (account) return { actor: actorOf({ ...account, accountId: account.id }) };
   return { actorPhoneMasked: maskPhone(phone), actorPhoneHash: await phoneFingerprint(phone) };
 }
 
@@ -148,7 +148,7 @@ export async function login(input: LoginInput, sourceIp: string, now: Date = new
 
 export async function logout(caller: Caller, sourceIp: string): Promise<void> {
   await endSession(caller.phone, caller.sessionId);
-  await writeAudit({ action: 'auth.logout', outcome: 'success', actorAccountId: caller.accountId, sourceIp });
+  await writeAudit({ action: 'auth.logout', outcome: 'success', actor: actorOf(caller), sourceIp });
 }
 
 export async function me(caller: Caller) {
@@ -176,9 +176,9 @@ export async function changeOwnPassword(
   if (account.passwordHash) {
     // Guesses of the current password count against the same (phone, address) limit as sign-in.
     const { matches, lockedNow } = await checkPassword(caller.phone, input.currentPassword ?? '', account.passwordHash, sourceIp, new Date());
-    if (lockedNow) await writeAudit({ action: 'auth.lockout', outcome: 'success', actorAccountId: caller.accountId, sourceIp, reason: 'wrong current passwords' });
+    if (lockedNow) await writeAudit({ action: 'auth.lockout', outcome: 'success', actor: actorOf(caller), sourceIp, reason: 'wrong current passwords' });
     if (!matches) {
-      await writeAudit({ action: 'auth.password-change', outcome: 'failure', actorAccountId: caller.accountId, sourceIp, reason: 'wrong current password' });
+      await writeAudit({ action: 'auth.password-change', outcome: 'failure', actor: actorOf(caller), sourceIp, reason: 'wrong current password' });
       throw new ForbiddenError('当前密码不正确', 'WRONG_PASSWORD');
     }
   }
@@ -188,7 +188,7 @@ export async function changeOwnPassword(
   await writeAudit({
     action: 'auth.password-change',
     outcome: 'success',
-    actorAccountId: caller.accountId,
+    actor: actorOf(caller),
     targetType: 'account',
     targetId: caller.accountId,
     sourceIp,

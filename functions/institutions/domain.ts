@@ -5,7 +5,7 @@
  * it changed.
  */
 import type { Caller } from '#shared/auth/caller';
-import { changedFields, writeAudit } from '#shared/db/audit';
+import { changedFields, actorOf, writeAudit } from '#shared/db/audit';
 import { createInstitution, deleteInstitution, getInstitution, InstitutionNotFoundError, queryInstitutions, updateInstitution, type InstitutionChanges, type InstitutionRecord } from '#shared/db/institutions';
 import { createSpecialist, deleteSpecialist, getSpecialist, querySpecialists, SpecialistNotFoundError, updateSpecialist, type SpecialistChanges, type SpecialistRecord } from '#shared/db/specialists';
 import { childRegions } from '#shared/reference/regions';
@@ -32,7 +32,7 @@ function audit(actor: Actor, action: string, target: { type: string; id: number 
   return writeAudit({
     action,
     outcome: 'success',
-    actorAccountId: actor.caller.accountId,
+    actor: actorOf(actor.caller),
     sourceIp: actor.sourceIp,
     targetType: target.type,
     targetId: target.id,

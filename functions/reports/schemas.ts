@@ -1,15 +1,17 @@
 /** The reports module's request and answer schemas (docs/api.md, `POST /reports`). */
 import { z } from 'zod';
+import { auditFilterFields } from '#shared/audit-scope';
 import { regionCodeSchema } from '#shared/http/schemas';
 
-/** What can be exported: 区域数据统计 数据概览, 机构数据统计, 行业分布, 账号列表. */
-export const REPORT_KINDS = ['regional-overview', 'institutions', 'industries', 'accounts'] as const;
+/** What can be exported: 区域数据统计 数据概览, 机构数据统计, 行业分布, 账号列表, 审计日志. */
+export const REPORT_KINDS = ['regional-overview', 'institutions', 'industries', 'accounts', 'audit-log'] as const;
 /** One of {@link REPORT_KINDS}. */
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 /**
  * The body of `POST /reports`: the region defaults to the caller's own and must lie inside it (403
- * otherwise); the period applies to statistics reports (ignored for accounts), and `month` needs `year`.
+ * otherwise); the period applies to statistics reports (ignored for accounts), and `month` needs `year`;
+ * the 审计日志 export takes the page's filters (actor, action, target, result, from, to).
  */
 export const reportRequestSchema = z
   .object({
@@ -17,6 +19,12 @@ export const reportRequestSchema = z
     region: regionCodeSchema.optional(),
     year: z.number().int().min(2000).max(2100).optional(),
     month: z.number().int().min(1).max(12).optional(),
+    actor: auditFilterFields.actor,
+    action: auditFilterFields.action,
+    target: auditFilterFields.target,
+    result: auditFilterFields.result,
+    from: auditFilterFields.from,
+    to: auditFilterFields.to,
   })
   .superRefine((body, ctx) => {
     if (body.month !== undefined && body.year === undefined) {

@@ -6,6 +6,7 @@ import { ROLE_NAMES } from '#shared/auth/caller';
 import type { AccountRecord } from '#shared/db/accounts';
 import { maskPhone, regionNames } from '#shared/views/account';
 import type { RegionRow, InstitutionRow } from '#shared/statistics/queries';
+import type { AuditEntryView } from '#shared/views/audit';
 import type { ReportColumn, ReportRow } from './workbook';
 
 const count = (key: string, header: string, width = 12): ReportColumn => ({ key, header, kind: 'count', width, total: 'sum' });
@@ -116,5 +117,43 @@ export function accountRow(account: AccountRecord): ReportRow {
     status: STATUS_NAMES[account.status],
     auditStatus: AUDIT_STATUS_NAMES[account.auditStatus],
     createdAt: account.createdAt,
+  };
+}
+
+/** 审计日志: one row per entry, newest first, as the 审计日志 page shows it (phones masked). */
+export const AUDIT_COLUMNS: readonly ReportColumn[] = [
+  { key: 'time', header: '时间', kind: 'datetime', width: 20 },
+  { key: 'actorName', header: '操作人', kind: 'text', width: 12 },
+  { key: 'actorAccountId', header: '账号ID', kind: 'text', width: 10 },
+  { key: 'actorRole', header: '级别', kind: 'text', width: 10 },
+  { key: 'actorRegion', header: '所属地区', kind: 'text', width: 14 },
+  { key: 'actorPhone', header: '手机号', kind: 'text', width: 14 },
+  { key: 'action', header: '操作', kind: 'text', width: 16 },
+  { key: 'result', header: '结果', kind: 'text', width: 8 },
+  { key: 'target', header: '操作对象', kind: 'text', width: 18 },
+  { key: 'sourceIp', header: '来源地址', kind: 'text', width: 16 },
+  { key: 'reason', header: '说明', kind: 'text', width: 24 },
+  { key: 'before', header: '变更前', kind: 'text', width: 30 },
+  { key: 'after', header: '变更后', kind: 'text', width: 30 },
+];
+
+const json = (value: Record<string, unknown> | null) => (value && Object.keys(value).length > 0 ? JSON.stringify(value) : null);
+
+/** An entry of the 审计日志 view as a report row. */
+export function auditRow(entry: AuditEntryView): ReportRow {
+  return {
+    time: entry.time,
+    actorName: entry.actor.name,
+    actorAccountId: entry.actor.accountId === null ? null : String(entry.actor.accountId),
+    actorRole: entry.actor.roleName,
+    actorRegion: entry.actor.regionName,
+    actorPhone: entry.actor.phone,
+    action: entry.actionName,
+    result: entry.result === 'success' ? '成功' : '失败',
+    target: [entry.target.typeName, entry.target.id].filter(Boolean).join(' ') || null,
+    sourceIp: entry.sourceIp,
+    reason: entry.reason,
+    before: json(entry.before),
+    after: json(entry.after),
   };
 }

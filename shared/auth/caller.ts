@@ -11,6 +11,8 @@ export const ROLE_NAMES: Record<Role, string> = {
 
 export interface Caller {
   accountId: number;
+  /** 真实姓名, for audit entries. */
+  realName: string;
   phone: string;
   role: Role;
   /** `NATION_CODE` (shared/reference/regions.ts) for national users. */

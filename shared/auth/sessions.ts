@@ -181,6 +181,7 @@ export async function loadSession(token: string, options: SessionOptions = {}): 
   }
   const caller: Caller = {
     accountId: account.id,
+    realName: account.realName,
     phone: account.phone,
     role: account.role,
     provinceCode: account.provinceCode,

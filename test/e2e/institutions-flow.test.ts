@@ -37,7 +37,7 @@ async function auditEntries(targetType: string, targetId: number) {
     const page = await documentClient().send(
       new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `AUDIT#${day}` } }),
     );
-    entries.push(...(page.Items ?? []).filter((item) => item.targetType === targetType && item.targetId === targetId));
+    entries.push(...(page.Items ?? []).filter((item) => item.targetType === targetType && item.targetId === String(targetId)));
   }
   return entries;
 }
