@@ -7,6 +7,20 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '#tools/demo/accounts';
 
+/** What the tests touch of the page inside page.evaluate (they compile without the DOM library). */
+export interface PageElement {
+  offsetParent: unknown;
+  textContent: string | null;
+  scrollWidth: number;
+  clientWidth: number;
+  scrollHeight: number;
+  getBoundingClientRect(): { left: number; right: number; top: number; width: number; height: number };
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): ArrayLike<PageElement>;
+  toDataURL(): string;
+}
+declare const document: { documentElement: PageElement; querySelector(selector: string): PageElement | null; querySelectorAll(selector: string): ArrayLike<PageElement> };
+
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
 export const UI_TIMEOUT = 20_000;
@@ -59,7 +73,7 @@ export async function signIn(browser: Browser, baseUrl: string, role: DemoRole, 
 export async function settle(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
   await page.waitForFunction(
-    () => ![...document.querySelectorAll('.el-loading-mask')].some((mask) => (mask as HTMLElement).offsetParent !== null),
+    () => !Array.from(document.querySelectorAll('.el-loading-mask')).some((mask) => mask.offsetParent !== null),
     undefined,
     { timeout: UI_TIMEOUT },
   );
