@@ -39,7 +39,7 @@ function creditCode(i: number): string {
 
 describe.skipIf(!hasChromium)('admin site in Chromium', () => {
   // Hooks run in order: the site is built before the stack decides whether to serve it.
-  beforeAll(ensureSiteBuilt, 180_000);
+  beforeAll(ensureSiteBuilt, 300_000);
   const client = useLocalStack();
 
   let browser: Browser;
