@@ -85,17 +85,17 @@ export const AUTHORIZATION_LETTER_RULE: FileRule = {
 };
 
 export const INSTITUTION_LOGO_RULE: FileRule = {
-  types: ['image/png', 'image/jpeg', 'image/svg+xml'],
-  extensions: ['png', 'jpg', 'jpeg', 'svg'],
+  types: ['image/png', 'image/jpeg', 'image/webp'],
+  extensions: ['png', 'jpg', 'jpeg', 'webp'],
   maxBytes: 2 * 1024 * 1024,
-  label: 'PNG、JPEG、SVG',
+  label: 'PNG、JPEG、WebP',
 };
 
 export const SPECIALIST_AVATAR_RULE: FileRule = {
-  types: ['image/png', 'image/jpeg'],
-  extensions: ['png', 'jpg', 'jpeg'],
+  types: ['image/png', 'image/jpeg', 'image/webp'],
+  extensions: ['png', 'jpg', 'jpeg', 'webp'],
   maxBytes: 2 * 1024 * 1024,
-  label: 'PNG、JPEG',
+  label: 'PNG、JPEG、WebP',
 };
 
 const TYPE_OF_EXTENSION: Record<string, string> = {
@@ -103,7 +103,7 @@ const TYPE_OF_EXTENSION: Record<string, string> = {
   jpg: 'image/jpeg',
   jpeg: 'image/jpeg',
   png: 'image/png',
-  svg: 'image/svg+xml',
+  webp: 'image/webp',
 };
 
 function extensionOf(name: string): string {
