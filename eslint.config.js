@@ -6,14 +6,15 @@ import tseslint from 'typescript-eslint';
  * shared/ is imported by everything and imports none of the others; a Lambda module (functions/<m>/)
  * uses other modules only through shared/ (the registry and the docs module aggregate them); lib/ (the
  * CDK app) and functions/ never reach into the local runtime or the operator tools; the site is
- * built apart and imports no server code.
+ * built apart and imports no server code, except the pure modules of shared/contract/.
  */
+const CONTRACT_MESSAGE = 'shared/contract/ is imported by the site: it imports nothing, not even other shared/ modules (docs/architecture.md)';
+const SITE_MESSAGE = 'the site is built apart and imports no server code but shared/contract/ (docs/architecture.md)';
+
 const FOLDERS = { functions: 'functions', lib: 'lib', local: 'local', tools: 'tools', bin: 'bin', test: 'test', bench: 'bench', shared: 'shared' };
 
-/** A rule set refusing imports of the given folders, by subpath import (`#tools/…`) or relative path. */
-function forbidFolders(folders, message, extraPatterns = []) {
-  const names = folders.map((folder) => FOLDERS[folder]).join('|');
-  const regex = `^(#(${names})/|(\\.\\./)+(${names})(/|$))`;
+/** A rule set refusing imports whose specifier matches `regex`, static or dynamic. */
+function restrictImports(regex, message, extraPatterns = []) {
   return {
     'no-restricted-imports': ['error', { patterns: [{ regex, message }, ...extraPatterns] }],
     'no-restricted-syntax': [
@@ -22,6 +23,12 @@ function forbidFolders(folders, message, extraPatterns = []) {
       { selector: `ImportExpression > TemplateLiteral[quasis.0.value.raw=/${regex.replace(/\//g, '\\/')}/]`, message },
     ],
   };
+}
+
+/** A rule set refusing imports of the given folders, by subpath import (`#tools/…`) or relative path. */
+function forbidFolders(folders, message, extraPatterns = []) {
+  const names = folders.map((folder) => FOLDERS[folder]).join('|');
+  return restrictImports(`^(#(${names})/|(\\.\\./)+(${names})(/|$))`, message, extraPatterns);
 }
 
 export default tseslint.config(
@@ -76,7 +83,20 @@ export default tseslint.config(
     rules: forbidFolders(['lib', 'bin', 'test', 'bench'], 'tools/ imports none of lib/, bin/, test/ or bench/ (docs/architecture.md)'),
   },
   {
+    // shared/contract/ holds what the site and the server must apply identically (how figures are
+    // written, the phone and password rules). The site imports it, so it imports nothing itself.
+    files: ['shared/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!\\./)', message: CONTRACT_MESSAGE }] }],
+      'no-restricted-syntax': ['error', { selector: 'ImportExpression', message: CONTRACT_MESSAGE }],
+    },
+  },
+  {
+    // The one exception to "the site imports no server code": the pure modules of shared/contract/.
     files: ['site/**/*.ts'],
-    rules: forbidFolders(['shared', 'functions', 'lib', 'local', 'tools', 'bin', 'test', 'bench'], 'the site is built apart and imports no server code (docs/architecture.md)'),
+    rules: restrictImports(
+      '^(#(shared|functions|lib|local|tools|bin|test|bench)/|(\\.\\./)+(functions|lib|local|tools|bin|test|bench)(/|$)|(\\.\\./)+shared(/(?!contract/)|$))',
+      SITE_MESSAGE,
+    ),
   },
 );

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { spreadsheetSafe } from '#shared/spreadsheet';
-import { yuanToWan } from '#shared/money';
+import { EXCEL_NUMBER_FORMATS, wanValue } from '#shared/contract/figures';
 import { rate } from '#shared/statistics/metrics';
 
 /** The MIME type of an .xlsx file. */
@@ -23,7 +23,8 @@ export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.
  * - `text`: as given (strings; plain numbers such as ids stay numbers in General format);
  * - `count`: an integer, `#,##0`;
  * - `yuan`: integer yuan, written as 万元 with two decimals (`#,##0.00`), exact to 0.01 万元;
- * - `rate`: a ratio in [0, 1] shown as a percentage (`0.00%`); null leaves the cell blank;
+ * - `rate`: a ratio in [0, 1] shown as a percentage with one decimal (`0.0%`); null leaves the cell blank;
+ * The number formats are those of the console's screens (shared/contract/figures.ts).
  * - `date` / `datetime`: an ISO-8601 instant, shown as its China-time date (and time).
  */
 export type ColumnKind = 'text' | 'count' | 'yuan' | 'rate' | 'date' | 'datetime';
@@ -71,9 +72,9 @@ const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 const NUMBER_FORMATS: Record<ColumnKind, string | undefined> = {
   text: undefined,
-  count: '#,##0',
-  yuan: '#,##0.00',
-  rate: '0.00%',
+  count: EXCEL_NUMBER_FORMATS.count,
+  yuan: EXCEL_NUMBER_FORMATS.wan,
+  rate: EXCEL_NUMBER_FORMATS.percent,
   date: 'yyyy-mm-dd',
   datetime: 'yyyy-mm-dd hh:mm:ss',
 };
@@ -112,7 +113,7 @@ function cellValue(column: ReportColumn, value: CellInput): ExcelJS.CellValue {
     case 'count':
       return integerOf(column, value);
     case 'yuan':
-      return yuanToWan(integerOf(column, value));
+      return wanValue(integerOf(column, value));
     case 'rate':
       if (typeof value !== 'number') throw new TypeError(`report column ${column.key}: expected a rate, got ${value}`);
       return value;

@@ -1,30 +1,34 @@
 /** 数据中心, 区域数据统计 and 机构数据统计 (docs/api.md, "Statistics"). */
-import { z } from 'zod';
 import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
-import { pagingSchema, regionCodeSchema } from '#shared/http/schemas';
-import { INSTITUTION_TYPE_CODES } from '#shared/reference/institution-types';
-import { METRIC_NAMES } from '#shared/statistics/metrics';
-import { periodQuerySchema, yearSchema } from '#shared/statistics/period';
-import { INSTITUTION_COLUMNS, industries, institutionTypes, regionRows, summary, trend } from '#shared/statistics/queries';
-import { institutionTable } from './domain';
-
-const periodQuery = periodQuerySchema;
-const order = z.enum(['asc', 'desc']).optional();
-
-const metrics = z.object(Object.fromEntries(METRIC_NAMES.map((name) => [name, z.number().nullable()])));
-const regionRef = z.object({ code: z.string(), name: z.string(), level: z.string() });
+import { periodQuerySchema } from '#shared/statistics/period';
+import { industries, institutionTypes, regionRows, summary, summaryWithComparison, trend } from '#shared/statistics/queries';
+import { institutionRankings, institutionTable } from './domain';
+import {
+  industriesSchema,
+  institutionsPageSchema,
+  institutionsQuerySchema,
+  institutionTypesSchema,
+  rankingsQuerySchema,
+  rankingsSchema,
+  regionRowsSchema,
+  regionsQuerySchema,
+  summaryQuerySchema,
+  summarySchema,
+  trendQuerySchema,
+  trendSchema,
+} from './schemas';
 
 export const routes = [
   defineRoute({
     operationId: 'getStatsSummary',
     method: 'GET',
     path: '/stats/summary',
-    summary: '数据中心：地区（默认本级）在某期间的全部指标',
+    summary: '数据中心：地区（默认本级）在某期间的全部指标；compare=true 时另给累计值与同比、环比',
     tags: ['statistics'],
     access: 'session',
-    query: periodQuery,
-    response: z.object({ region: regionRef, period: z.object({ year: z.number().nullable(), month: z.number().nullable() }), metrics }),
-    handler: async ({ query }, ctx) => summary(ctx.caller, query),
+    query: summaryQuerySchema,
+    response: summarySchema,
+    handler: async ({ query }, ctx) => (query.compare ? summaryWithComparison(ctx.caller, query) : summary(ctx.caller, query)),
   }),
   defineRoute({
     operationId: 'getStatsTrend',
@@ -33,25 +37,19 @@ export const routes = [
     summary: '中小微企业融资情况：各年度（或某年各月）需求与放款',
     tags: ['statistics'],
     access: 'session',
-    query: z.object({
-      region: regionCodeSchema.optional(),
-      from: yearSchema.optional(),
-      to: yearSchema.optional(),
-      granularity: z.enum(['year', 'month']).default('year'),
-      year: yearSchema.optional(),
-    }).refine((q) => q.from === undefined || q.to === undefined || (q.from <= q.to && q.to - q.from <= 30), { message: 'from 须不晚于 to，且跨度不超过 30 年', path: ['from'] }),
-    response: z.array(z.object({ year: z.number(), month: z.number().optional(), demandCount: z.number(), demandAmount: z.number(), loanCount: z.number(), loanAmount: z.number() })),
+    query: trendQuerySchema,
+    response: trendSchema,
     handler: async ({ query }, ctx) => trend(ctx.caller, query),
   }),
   defineRoute({
     operationId: 'getStatsRegions',
     method: 'GET',
     path: '/stats/regions',
-    summary: '下级地区（省/市/区县）的指标与开通情况：排行、热力图、数据概览',
+    summary: '下级地区（省/市/区县）的指标与开通情况：排行、地图、数据概览',
     tags: ['statistics'],
     access: 'session',
-    query: periodQuery.extend({ sort: z.enum([...METRIC_NAMES, 'code']).optional(), order }),
-    response: z.array(z.object({ code: z.string(), name: z.string(), level: z.string(), opened: z.boolean().nullable(), openedAt: z.string().nullable(), metrics })),
+    query: regionsQuerySchema,
+    response: regionRowsSchema,
     handler: async ({ query }, ctx) => (await regionRows(ctx.caller, query)).rows,
   }),
   defineRoute({
@@ -61,30 +59,31 @@ export const routes = [
     summary: '行业分布：20 个门类的需求与放款',
     tags: ['statistics'],
     access: 'session',
-    query: periodQuery,
-    response: z.array(z.object({ code: z.string(), name: z.string(), demandCount: z.number(), demandAmount: z.number(), loanCount: z.number(), loanAmount: z.number() })),
+    query: periodQuerySchema,
+    response: industriesSchema,
     handler: async ({ query }, ctx) => industries(ctx.caller, query),
   }),
   defineRoute({
     operationId: 'getStatsInstitutions',
     method: 'GET',
     path: '/stats/institutions',
-    summary: '机构数据概览：各金融机构的产品数、受理、放款与正在受理，可按任意列排序',
+    summary: '机构数据概览：各金融机构的产品数、受理、放款与正在受理，可按任意列排序；regionBasis 选地区口径（服务企业所在地/机构所在地）',
     tags: ['statistics'],
     access: 'session',
-    query: periodQuery.extend(pagingSchema.shape).extend({
-      type: z.enum(INSTITUTION_TYPE_CODES).optional(),
-      sort: z.enum([...INSTITUTION_COLUMNS, 'name']).optional(),
-      order,
-    }),
-    response: z.object({
-      items: z.array(z.object({
-        institutionId: z.number(), name: z.string(), shortName: z.string(), type: z.string(), typeName: z.string(), logoUrl: z.string().nullable(),
-        ...Object.fromEntries(INSTITUTION_COLUMNS.map((name) => [name, z.number()])),
-      })),
-      total: z.number(), page: z.number(), pageSize: z.number(),
-    }),
+    query: institutionsQuerySchema,
+    response: institutionsPageSchema,
     handler: async ({ query }, ctx) => institutionTable(ctx.caller, query),
+  }),
+  defineRoute({
+    operationId: 'getStatsInstitutionRankings',
+    method: 'GET',
+    path: '/stats/institution-rankings',
+    summary: '机构数据排行：七项指标各自的前 N 名（默认 10），一次读取计数器',
+    tags: ['statistics'],
+    access: 'session',
+    query: rankingsQuerySchema,
+    response: rankingsSchema,
+    handler: async ({ query }, ctx) => institutionRankings(ctx.caller, query),
   }),
   defineRoute({
     operationId: 'getStatsInstitutionTypes',
@@ -93,8 +92,8 @@ export const routes = [
     summary: '类型统计：各类型金融机构的机构数、产品数、受理与放款',
     tags: ['statistics'],
     access: 'session',
-    query: periodQuery,
-    response: z.array(z.object({ type: z.string(), name: z.string(), institutionCount: z.number(), productCount: z.number(), acceptedCount: z.number(), acceptedAmount: z.number(), loanCount: z.number(), loanAmount: z.number() })),
+    query: periodQuerySchema,
+    response: institutionTypesSchema,
     handler: async ({ query }, ctx) => institutionTypes(ctx.caller, query),
   }),
 ];

@@ -1,8 +1,9 @@
 /** zod building blocks the route tables share. */
 import { z } from 'zod';
+import { PHONE_MESSAGE, PHONE_PATTERN } from '#shared/contract/rules';
 
-/** A mainland mobile number, the username of every account. */
-export const phoneSchema = z.string().trim().regex(/^1[3-9]\d{9}$/, '请输入正确的 11 位手机号码');
+/** A mainland mobile number, the username of every account (the site checks the same rule). */
+export const phoneSchema = z.string().trim().regex(PHONE_PATTERN, PHONE_MESSAGE);
 
 export const regionCodeSchema = z.string().regex(/^\d{6}$/, '须为 6 位行政区划代码');
 

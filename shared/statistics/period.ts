@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ALL_TIME, monthPeriod, yearPeriod, type StatPeriod } from '#shared/db/keys';
 import { ValidationError } from '#shared/http/errors';
 import { regionCodeSchema } from '#shared/http/schemas';
+import { chinaDateParts } from '#shared/time';
 
 export const yearSchema = z.coerce.number().int().min(2000).max(2100);
 export const monthSchema = z.coerce.number().int().min(1).max(12);
@@ -36,4 +37,28 @@ export function resolvePeriod(year: number | undefined, month: number | undefine
 export function periodLabel(year: number | null | undefined, month: number | null | undefined): string {
   if (year === undefined || year === null) return '全部时间';
   return month === undefined || month === null ? `${year}年` : `${year}年${month}月`;
+}
+
+/** The periods a figure of `period` is compared with (同比 / 环比, docs/console.md, "Figures"). */
+export interface ComparisonPeriods {
+  /**
+   * The period compared: the chosen month or year, or, for all time, the current month (China time)
+   * up to now.
+   */
+  basis: StatsPeriod;
+  /** 同比: the same period a year earlier. */
+  yearOnYear: StatsPeriod;
+  /** 环比: the month before (a month basis only; a year has no 环比). */
+  monthOnMonth: StatsPeriod | null;
+}
+
+const monthOf = (year: number, month: number): StatsPeriod => ({ year, month, key: monthPeriod(year, month) });
+
+export function comparisonPeriods(period: StatsPeriod, now: Date = new Date()): ComparisonPeriods {
+  if (period.year !== null && period.month === null) {
+    return { basis: period, yearOnYear: { year: period.year - 1, month: null, key: yearPeriod(period.year - 1) }, monthOnMonth: null };
+  }
+  const { year, month } = period.year !== null && period.month !== null ? { year: period.year, month: period.month } : chinaDateParts(now);
+  const previous = month === 1 ? monthOf(year - 1, 12) : monthOf(year, month - 1);
+  return { basis: monthOf(year, month), yearOnYear: monthOf(year - 1, month), monthOnMonth: previous };
 }

@@ -6,16 +6,17 @@
  */
 import type { Caller } from '#shared/auth/caller';
 import { resolveScope, type ScopeLevel, type ScopeRegion } from '#shared/auth/scope';
-import { ALL_TIME } from '#shared/db/keys';
+import { ALL_TIME, INSTITUTION_STAT_SK_PREFIX, institutionStatKey, type StatPeriod } from '#shared/db/keys';
 import { getChildCounters, getInstitutionCounters, getRegionCounters, getTrendCounters, type CounterItem } from '#shared/db/stats';
 import { getInstitutions, queryInstitutions, type InstitutionRecord } from '#shared/db/institutions';
+import { batchGetItems } from '#shared/db/batch';
 import { childRegions, NATION_CODE } from '#shared/reference/regions';
 import { industryName } from '#shared/reference/industries';
 import { institutionTypeName, type InstitutionTypeCode } from '#shared/reference/institution-types';
 import { chinaDateParts } from '#shared/time';
 import { ValidationError } from '#shared/http/errors';
 import { industrySplit, metricsOf, typeSplit, type MetricName, type Metrics } from './metrics';
-import { resolvePeriod, type PeriodQuery, type StatsPeriod } from './period';
+import { comparisonPeriods, resolvePeriod, type PeriodQuery, type StatsPeriod } from './period';
 
 /** The levels whose children, trends and splits the counters hold (districts carry no splits). */
 export const STATS_PARENT_LEVELS: readonly ScopeLevel[] = ['nation', 'province', 'city'];
@@ -37,6 +38,34 @@ export async function summary(caller: Caller, query: PeriodQuery) {
   const period = resolvePeriod(query.year, query.month);
   const item = await getRegionCounters(region.code, period.key);
   return { region: regionRef(region), period: { year: period.year, month: period.month }, metrics: metricsOf(item, { hasIndustrySplit: region.level !== 'district' }) };
+}
+
+const periodRef = (period: StatsPeriod) => ({ year: period.year, month: period.month });
+
+/**
+ * The summary with what its cards need to say what a figure counts (docs/console.md, "Figures"):
+ * the all-time figures beside the chosen period's, and the figures of the compared periods (同比,
+ * 环比). At most four GetItems, one per distinct period.
+ */
+export async function summaryWithComparison(caller: Caller, query: PeriodQuery, now: Date = new Date()) {
+  const region = resolveScope(caller, query.region);
+  const period = resolvePeriod(query.year, query.month);
+  const plan = comparisonPeriods(period, now);
+  const keys = [...new Set([period.key, ALL_TIME, plan.basis.key, plan.yearOnYear.key, ...(plan.monthOnMonth ? [plan.monthOnMonth.key] : [])])];
+  const items = new Map(await Promise.all(keys.map(async (key) => [key, await getRegionCounters(region.code, key)] as const)));
+  const metrics = (key: string) => metricsOf(items.get(key) ?? {}, { hasIndustrySplit: region.level !== 'district' });
+  return {
+    region: regionRef(region),
+    period: periodRef(period),
+    metrics: metrics(period.key),
+    cumulative: metrics(ALL_TIME),
+    comparison: {
+      basis: periodRef(plan.basis),
+      current: metrics(plan.basis.key),
+      yearOnYear: { period: periodRef(plan.yearOnYear), metrics: metrics(plan.yearOnYear.key) },
+      monthOnMonth: plan.monthOnMonth ? { period: periodRef(plan.monthOnMonth), metrics: metrics(plan.monthOnMonth.key) } : null,
+    },
+  };
 }
 
 const TREND_FIELDS = ['demandCount', 'demandAmount', 'loanCount', 'loanAmount'] as const;
@@ -164,12 +193,50 @@ async function institutionsIn(region: ScopeRegion, type: InstitutionTypeCode | u
 }
 
 /**
- * Every institution of the scope (those located in it, and those that accepted orders of its
- * enterprises) with its order metrics inside the scope, before paging.
+ * What the region of 机构数据统计 means (docs/console.md, "机构数据统计"):
+ * - `enterprise` (服务企业所在地): the institutions that served the region's enterprises, wherever
+ *   they are, and those located in the region; each column counts the orders of the region's
+ *   enterprises only;
+ * - `institution` (机构所在地): the enabled institutions located in the region (the institutions
+ *   数据中心's 金融机构数 counts); each column counts all their orders, wherever the enterprise is.
  */
-export async function institutionRows(caller: Caller, query: PeriodQuery & { type?: InstitutionTypeCode }) {
+export const REGION_BASES = ['enterprise', 'institution'] as const;
+export type RegionBasis = (typeof REGION_BASES)[number];
+
+/** The nation-wide counters of some institutions in a period: BatchGetItem, 100 keys a call. */
+async function nationCountersOf(ids: readonly number[], period: StatPeriod): Promise<Map<number, CounterItem>> {
+  const items = await batchGetItems(ids.map((id) => ({ ...institutionStatKey(NATION_CODE, period, id) })));
+  return new Map(items.map((item) => [Number(String(item.sk).slice(INSTITUTION_STAT_SK_PREFIX.length)), item]));
+}
+
+function institutionRow(institution: InstitutionRecord, item: CounterItem): InstitutionRow {
+  return {
+    institutionId: institution.id,
+    name: institution.fullName,
+    shortName: institution.shortName,
+    type: institution.type,
+    typeName: institutionTypeName(institution.type) ?? institution.type,
+    logoKey: institution.logoKey || null,
+    provinceCode: institution.provinceCode,
+    cityCode: institution.cityCode,
+    ...(Object.fromEntries(INSTITUTION_COLUMNS.map((name) => [name, Number(item[name] ?? 0)])) as Record<InstitutionColumn, number>),
+  };
+}
+
+/**
+ * Every institution of the region with its order metrics, before sorting and paging, in the region
+ * basis asked for (`enterprise` by default; see {@link REGION_BASES}).
+ */
+export async function institutionRows(caller: Caller, query: PeriodQuery & { type?: InstitutionTypeCode; regionBasis?: RegionBasis }) {
   const region = resolveScope(caller, query.region, STATS_PARENT_LEVELS);
   const period = resolvePeriod(query.year, query.month);
+  if (query.regionBasis === 'institution') {
+    const located = (await institutionsIn(region, query.type)).filter((institution) => institution.status === 'enabled');
+    // The nation's counters are one Query; a province's or city's institutions are read by key.
+    const counters =
+      region.level === 'nation' ? await getInstitutionCounters(NATION_CODE, period.key) : await nationCountersOf(located.map((institution) => institution.id), period.key);
+    return { region, period, rows: located.map((institution) => institutionRow(institution, counters.get(institution.id) ?? {})) };
+  }
   const [counters, located] = await Promise.all([getInstitutionCounters(region.code, period.key), institutionsIn(region, query.type)]);
   const byId = new Map(located.map((institution) => [institution.id, institution]));
   // Institutions located elsewhere that accepted orders of this scope's enterprises.
@@ -177,20 +244,15 @@ export async function institutionRows(caller: Caller, query: PeriodQuery & { typ
   for (const institution of outsiders.values()) {
     if (!query.type || institution.type === query.type) byId.set(institution.id, institution);
   }
-  const rows: InstitutionRow[] = [];
-  for (const [id, institution] of byId) {
-    const item = counters.get(id) ?? {};
-    rows.push({
-      institutionId: id,
-      name: institution.fullName,
-      shortName: institution.shortName,
-      type: institution.type,
-      typeName: institutionTypeName(institution.type) ?? institution.type,
-      logoKey: institution.logoKey || null,
-      provinceCode: institution.provinceCode,
-      cityCode: institution.cityCode,
-      ...(Object.fromEntries(INSTITUTION_COLUMNS.map((name) => [name, Number(item[name] ?? 0)])) as Record<InstitutionColumn, number>),
-    });
-  }
+  const rows = [...byId.values()].map((institution) => institutionRow(institution, counters.get(institution.id) ?? {}));
   return { region, period, rows };
+}
+
+/**
+ * Sorts institution rows by a column, largest first (or as asked), ties in id order, so that the
+ * overview's pages and the rankings list institutions in the same order.
+ */
+export function sortInstitutionRows(rows: InstitutionRow[], column: InstitutionColumn | 'name', order?: 'asc' | 'desc'): InstitutionRow[] {
+  rows.sort((a, b) => a.institutionId - b.institutionId);
+  return sortRows(rows, (row) => (column === 'name' ? row.name : row[column]), order ?? (column === 'name' ? 'asc' : 'desc'));
 }

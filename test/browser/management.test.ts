@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, ensureDemoAccounts } from '#tools/demo/accounts';
 import { loginWithPassword, useLocalStack } from '#test/e2e/harness';
+import { ensureSiteBuilt } from './site-build';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const SCREENSHOTS = join(REPO, '.tmp');
@@ -133,19 +134,7 @@ async function cellText(row: Locator, column: number): Promise<string> {
 
 describe.skipIf(!hasChromium)('management pages in Chromium', () => {
   // Registered before the stack starts: the stack serves site/dist only if it exists at start.
-  beforeAll(async () => {
-    if (!existsSync(join(REPO, 'site', 'dist', 'index.html'))) {
-      const { build } = await import('vite');
-      // vitest sets NODE_ENV=test, which would bundle Vue's development build into site/dist.
-      const nodeEnv = process.env.NODE_ENV;
-      process.env.NODE_ENV = 'production';
-      try {
-        await build({ configFile: join(REPO, 'site', 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
-      } finally {
-        process.env.NODE_ENV = nodeEnv;
-      }
-    }
-  }, 300_000);
+  beforeAll(ensureSiteBuilt, 300_000);
 
   const client = useLocalStack();
   let browser: Browser;

@@ -12,7 +12,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD, ensureDemoAccounts } from '#tools/demo/ac
 import { DEFAULT_INGEST_API_KEY } from '#local/stack';
 import { createInstitution } from '#shared/db/institutions';
 import { creditCodeCheckChar } from '#shared/reference/credit-code';
-import { yuanToWanText } from '#shared/money';
+import { formatAmount, formatCount, formatPercent, formatWan } from '#shared/contract/figures';
 import { bootstrapNationalAccount } from '#tools/bootstrap';
 import { loginWithPassword, useLocalStack } from '../e2e/harness';
 import { ensureSiteBuilt } from './site-build';
@@ -39,7 +39,7 @@ function creditCode(i: number): string {
 
 describe.skipIf(!hasChromium)('admin site in Chromium', () => {
   // Hooks run in order: the site is built before the stack decides whether to serve it.
-  beforeAll(ensureSiteBuilt, 180_000);
+  beforeAll(ensureSiteBuilt, 300_000);
   const client = useLocalStack();
 
   let browser: Browser;
@@ -135,23 +135,25 @@ describe.skipIf(!hasChromium)('admin site in Chromium', () => {
     const token = await loginWithPassword(client, CITY.phone, DEMO_PASSWORD);
     const { metrics } = await apiGet('/api/stats/summary', token);
     expect(metrics.demandAmount).toBe(3_500_000); // the three Xiamen orders, not Fuzhou's
+    // Written as shared/contract/figures.ts writes them: the cards' one formatter.
+    const amount = (yuan: number) => formatAmount(yuan).text;
     const expected: Record<string, string> = {
-      demandCount: metrics.demandCount.toLocaleString('zh-CN'),
-      demandAmount: yuanToWanText(metrics.demandAmount),
-      loanCount: String(metrics.loanCount),
-      loanAmount: yuanToWanText(metrics.loanAmount),
-      dockingCount: String(metrics.dockingCount),
-      intendedAmount: yuanToWanText(metrics.intendedAmount),
-      enterpriseCount: String(metrics.enterpriseCount),
-      productCount: String(metrics.productCount),
-      industryCount: String(metrics.industryCount),
-      institutionCount: String(metrics.institutionCount),
-      successRate: `${(metrics.successRate * 100).toFixed(2)}%`,
-      badDebtCount: String(metrics.badDebtCount),
-      badDebtRate: `${(metrics.badDebtRate * 100).toFixed(2)}%`,
-      acceptedCount: String(metrics.acceptedCount),
-      acceptedAmount: yuanToWanText(metrics.acceptedAmount),
-      dockingAmount: yuanToWanText(metrics.dockingAmount),
+      demandCount: formatCount(metrics.demandCount),
+      demandAmount: amount(metrics.demandAmount),
+      loanCount: formatCount(metrics.loanCount),
+      loanAmount: amount(metrics.loanAmount),
+      dockingCount: formatCount(metrics.dockingCount),
+      intendedAmount: amount(metrics.intendedAmount),
+      enterpriseCount: formatCount(metrics.enterpriseCount),
+      productCount: formatCount(metrics.productCount),
+      industryCount: formatCount(metrics.industryCount),
+      institutionCount: formatCount(metrics.institutionCount),
+      successRate: formatPercent(metrics.successRate),
+      badDebtCount: formatCount(metrics.badDebtCount),
+      badDebtRate: formatPercent(metrics.badDebtRate),
+      acceptedCount: formatCount(metrics.acceptedCount),
+      acceptedAmount: amount(metrics.acceptedAmount),
+      dockingAmount: amount(metrics.dockingAmount),
     };
     const cards = page.locator('.cards .card');
     await expect(cards.count()).resolves.toBe(16);
@@ -161,11 +163,10 @@ describe.skipIf(!hasChromium)('admin site in Chromium', () => {
       expect(text.startsWith(value), `${name}: "${text}" should show ${value}`).toBe(true);
     }
     // 放款成功率 1/3 and the ranking and feed panels.
-    expect(expected.successRate).toBe('33.33%');
+    expect(expected.successRate).toBe('33.3%');
     await page.locator('.ranking').getByText('湖里区').waitFor();
     await page.locator('.feed').getByText('页面测试企业b3有限公司').first().waitFor();
 
-    await page.waitForTimeout(800); // let the charts finish their entry animation
     await page.screenshot({ path: join(SHOTS, 'dashboard-city.png'), fullPage: true });
   });
 
@@ -252,7 +253,7 @@ describe.skipIf(!hasChromium)('admin site in Chromium', () => {
       rows.map((row) => row.name).sort(),
     );
     const siming = page.locator('.overview .el-table__body-wrapper tbody tr', { hasText: '思明区' });
-    await expect(siming.textContent()).resolves.toContain(yuanToWanText(3_000_000));
+    await expect(siming.textContent()).resolves.toContain(formatWan(3_000_000));
   });
 
   it('区域数据统计 报表导出 downloads the regional overview workbook', async () => {
@@ -307,7 +308,7 @@ describe.skipIf(!hasChromium)('admin site in Chromium', () => {
     await expect.poll(async () => (await titles.allTextContents()).map((text) => text.trim())).toEqual(feed.items.map((item: { title: string }) => item.title));
     await page.getByRole('tab', { name: '放款' }).click();
     await expect.poll(async () => (await titles.allTextContents()).map((text) => text.trim())).toEqual(['页面测试企业b3有限公司 获得厦门页面测试融资担保有限公司放款']);
-    await expect(page.locator('.feed').textContent()).resolves.toContain(yuanToWanText(450_000));
+    await expect(page.locator('.feed').textContent()).resolves.toContain(formatWan(450_000));
   });
 
   it('logout returns to the login page and the old token no longer works', async () => {

@@ -265,7 +265,7 @@ describe('statistics reports match the statistics API cell by cell', () => {
     // 4 orders in April across 福州 and 厦门; 3 accepted, 1 loaned: 1/3, recomputed from the sums.
     expect(totalsRow.slice(0, 11)).toEqual(['合计', 4, 449.13, 3, 403.46, 1, 250.01, 200, 1, 98.76, 1 / 3]);
     expect(sheet.getCell(`C${sheet.rowCount}`).numFmt).toBe('#,##0.00');
-    expect(sheet.getCell(`K${sheet.rowCount}`).numFmt).toBe('0.00%');
+    expect(sheet.getCell(`K${sheet.rowCount}`).numFmt).toBe('0.0%'); // percentages with one decimal, as on the screens (shared/contract/figures.ts)
     expect(sheet.getCell('B4').numFmt).toBe('#,##0');
   });
 

@@ -40,6 +40,8 @@ const INSTITUTIONS = [
   { fullName: '广州统计测试小额贷款有限公司', type: 'microloan', districtCode: '440106' },
 ] as const;
 const institutionIds: number[] = [];
+/** A disabled institution in Xiamen: listed where institutions are located, never counted as 金融机构. */
+let disabledInstitutionId = 0;
 
 const recentDay = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString();
 
@@ -159,6 +161,12 @@ beforeAll(async () => {
     });
     institutionIds.push(created.id);
   }
+  disabledInstitutionId = (
+    await createInstitution({
+      type: 'bank', fullName: '厦门统计测试停用银行', shortName: '停用银行', logoKey: '', districtCode: '350203',
+      cityCode: '350200', provinceCode: '350000', sortOrder: 0, status: 'disabled', createdBy: 1,
+    })
+  ).id;
   const all = events();
   for (let i = 0; i < all.length; i += 20) {
     const answer = await client.request('POST', '/api/ingest/events', { body: { events: all.slice(i, i + 20) }, headers: { 'x-api-key': DEFAULT_INGEST_API_KEY } });
@@ -168,8 +176,13 @@ beforeAll(async () => {
   // Count every read of statistics items from here on.
   documentClient().middlewareStack.add(
     (next, context) => async (args) => {
-      const input = args.input as { Key?: { pk?: string }; ExpressionAttributeValues?: Record<string, unknown> };
-      const pk = input.Key?.pk ?? (input.ExpressionAttributeValues?.[':pk'] as string | undefined) ?? '';
+      const input = args.input as {
+        Key?: { pk?: string };
+        ExpressionAttributeValues?: Record<string, unknown>;
+        RequestItems?: Record<string, { Keys?: { pk?: string }[] }>;
+      };
+      const batchKey = Object.values(input.RequestItems ?? {})[0]?.Keys?.[0]?.pk;
+      const pk = input.Key?.pk ?? (input.ExpressionAttributeValues?.[':pk'] as string | undefined) ?? batchKey ?? '';
       if (/^(STAT|TREND|FEED)/.test(pk)) reads.push(`${context.commandName} ${pk}`);
       return next(args);
     },
@@ -327,6 +340,157 @@ describe('statistics against an independent computation', () => {
   });
 });
 
+describe('cards: cumulative figures, 同比 and 环比 (compare=true)', () => {
+  it('a month gets the same month a year earlier and the month before, and the all-time figures', async () => {
+    const answer = await get('national', '/api/stats/summary?year=2024&month=4&compare=true');
+    expect(answer.status).toBe(200);
+    expect(answer.body.metrics).toEqual(expectedMetrics('000000', { year: 2024, month: 4 }));
+    expect(answer.body.cumulative).toEqual(expectedMetrics('000000', {}));
+    expect(answer.body.comparison).toEqual({
+      basis: { year: 2024, month: 4 },
+      current: expectedMetrics('000000', { year: 2024, month: 4 }),
+      yearOnYear: { period: { year: 2023, month: 4 }, metrics: expectedMetrics('000000', { year: 2023, month: 4 }) },
+      monthOnMonth: { period: { year: 2024, month: 3 }, metrics: expectedMetrics('000000', { year: 2024, month: 3 }) },
+    });
+  });
+
+  it('a year gets the year before and no 环比', async () => {
+    const answer = await get('province', '/api/stats/summary?year=2025&compare=1');
+    expect(answer.body.comparison).toEqual({
+      basis: { year: 2025, month: null },
+      current: expectedMetrics('350000', { year: 2025 }),
+      yearOnYear: { period: { year: 2024, month: null }, metrics: expectedMetrics('350000', { year: 2024 }) },
+      monthOnMonth: null,
+    });
+  });
+
+  it('all time compares the current month (China time) with the same month last year and the month before', async () => {
+    const answer = await get('city', '/api/stats/summary?compare=true');
+    const now = cst(new Date().toISOString());
+    const previous = now.month === 1 ? { year: now.year - 1, month: 12 } : { year: now.year, month: now.month - 1 };
+    // The test's institutions were created just now: they count in the current month.
+    const createdNow = INSTITUTIONS.filter((inst) => inRegion(inst.districtCode, '350200')).length;
+    expect(answer.body.metrics).toEqual(expectedMetrics('350200', {}));
+    expect(answer.body.cumulative).toEqual(expectedMetrics('350200', {}));
+    expect(answer.body.comparison).toEqual({
+      basis: { year: now.year, month: now.month },
+      current: { ...expectedMetrics('350200', { year: now.year, month: now.month }), institutionCount: createdNow },
+      yearOnYear: { period: { year: now.year - 1, month: now.month }, metrics: expectedMetrics('350200', { year: now.year - 1, month: now.month }) },
+      monthOnMonth: { period: previous, metrics: expectedMetrics('350200', previous) },
+    });
+  });
+
+  it('without compare the answer is the plain summary', async () => {
+    const answer = await get('national', '/api/stats/summary?year=2024&compare=false');
+    expect(Object.keys(answer.body).sort()).toEqual(['metrics', 'period', 'region']);
+    expect((await get('province', '/api/stats/summary?region=440000&compare=true')).status).toBe(403);
+  });
+});
+
+describe('机构数据统计: one answer for the seven rankings, and both meanings of the region', () => {
+  const COLUMNS = ['productCount', 'acceptedCount', 'acceptedAmount', 'loanCount', 'loanAmount', 'dockingCount', 'dockingAmount'] as const;
+  type Column = (typeof COLUMNS)[number];
+  const PUBLISHED = [
+    { slot: 0, at: '2024-02-01T02:00:00.000Z' },
+    { slot: 2, at: '2024-07-01T02:00:00.000Z' },
+  ];
+
+  interface Listed {
+    id: number;
+    figures: Record<Column, number>;
+  }
+
+  /** An institution's figures, counting orders of enterprises in `enterpriseRegion` (null: anywhere). */
+  function figures(slot: number, enterpriseRegion: string | null, period: Period): Record<Column, number> {
+    const orders = ORDERS.filter((o) => o.accept?.institution === slot && (enterpriseRegion === null || inRegion(o.district, enterpriseRegion)));
+    const accepted = orders.filter((o) => inPeriod(o.accept!.at, period));
+    const loans = orders.filter((o) => inPeriod(o.loan?.at, period));
+    const docking = accepted.filter((o) => status(o) === 'docking');
+    const located = slot >= 0 && (enterpriseRegion === null || inRegion(INSTITUTIONS[slot]!.districtCode, enterpriseRegion));
+    return {
+      productCount: located ? PUBLISHED.filter((p) => p.slot === slot && inPeriod(p.at, period)).length : 0,
+      acceptedCount: accepted.length,
+      acceptedAmount: accepted.reduce((t, o) => t + o.requested, 0),
+      loanCount: loans.length,
+      loanAmount: loans.reduce((t, o) => t + o.loan!.amount, 0),
+      dockingCount: docking.length,
+      dockingAmount: docking.reduce((t, o) => t + o.requested, 0),
+    };
+  }
+
+  /** What each meaning of the region lists (docs/console.md, "机构数据统计"). */
+  function listed(region: string, period: Period, basis: 'enterprise' | 'institution'): Listed[] {
+    const slots = [
+      ...INSTITUTIONS.map((inst, slot) => ({ id: institutionIds[slot]!, slot, district: inst.districtCode as string, enabled: true })),
+      { id: disabledInstitutionId, slot: -1, district: '350203', enabled: false },
+    ];
+    if (basis === 'institution') {
+      return slots.filter((s) => s.enabled && inRegion(s.district, region)).map((s) => ({ id: s.id, figures: figures(s.slot, null, period) }));
+    }
+    const served = (slot: number) =>
+      ORDERS.some((o) => o.accept?.institution === slot && inRegion(o.district, region) && (inPeriod(o.accept.at, period) || inPeriod(o.loan?.at, period)));
+    return slots.filter((s) => inRegion(s.district, region) || served(s.slot)).map((s) => ({ id: s.id, figures: figures(s.slot, region, period) }));
+  }
+
+  const ranked = (rows: Listed[], column: Column, top: number) =>
+    [...rows].sort((a, b) => b.figures[column] - a.figures[column] || a.id - b.id).slice(0, top).map((row) => ({ institutionId: row.id, [column]: row.figures[column] }));
+
+  const cases: [keyof typeof tokens, string, string, Period][] = [
+    ['national', '000000', '', {}],
+    ['national', '000000', 'year=2024', { year: 2024 }],
+    ['province', '350000', '', {}],
+    ['province', '350000', 'year=2025', { year: 2025 }],
+    ['city', '350200', '', {}],
+  ];
+  for (const [role, region, query, period] of cases) {
+    for (const basis of ['enterprise', 'institution'] as const) {
+      it(`rankings for ${role} ${query || 'all time'} by ${basis} region`, async () => {
+        const answer = await get(role, `/api/stats/institution-rankings?regionBasis=${basis}&top=3&${query}`);
+        expect(answer.status).toBe(200);
+        const rows = listed(region, period, basis);
+        expect(answer.body.regionBasis).toBe(basis);
+        expect(answer.body.total).toBe(rows.length);
+        for (const column of COLUMNS) {
+          const got = answer.body.rankings[column].map((item: Record<string, number>) => ({ institutionId: item.institutionId, [column]: item[column] }));
+          expect(got, column).toEqual(ranked(rows, column, 3));
+        }
+        // The overview lists the same institutions with the same figures, in the same order per column.
+        const overview = await get(role, `/api/stats/institutions?regionBasis=${basis}&sort=loanAmount&pageSize=3&${query}`);
+        expect(overview.body.total).toBe(rows.length);
+        expect(overview.body.items.map((item: { institutionId: number }) => item.institutionId)).toEqual(
+          answer.body.rankings.loanAmount.map((item: { institutionId: number }) => item.institutionId),
+        );
+      });
+    }
+  }
+
+  it('by institution region, an institution counts the orders of enterprises anywhere', async () => {
+    // The Guangzhou institution served a Guangzhou and a Xiamen enterprise.
+    const guangdong = await get('national', '/api/stats/institutions?region=440000&regionBasis=institution');
+    expect(guangdong.body.items.map((item: { institutionId: number }) => item.institutionId)).toEqual([institutionIds[2]]);
+    expect(guangdong.body.items[0]).toMatchObject({ acceptedCount: 2, acceptedAmount: 6_200_000, loanAmount: 5_500_000, productCount: 1 });
+    // By enterprise region, Fujian sees it with its Xiamen order only; by institution region it is not Fujian's.
+    const byEnterprise = await get('province', '/api/stats/institutions?regionBasis=enterprise&pageSize=50');
+    expect(byEnterprise.body.items.find((item: { institutionId: number }) => item.institutionId === institutionIds[2])).toMatchObject({ acceptedCount: 1 });
+    const byLocation = await get('province', '/api/stats/institutions?regionBasis=institution&pageSize=50');
+    const ids = byLocation.body.items.map((item: { institutionId: number }) => item.institutionId).sort((a: number, b: number) => a - b);
+    expect(ids).toEqual([institutionIds[0], institutionIds[1]].sort((a, b) => a! - b!));
+    // The listed institutions are exactly those 数据中心 counts as 金融机构数.
+    const summary = await get('province', '/api/stats/summary');
+    expect(byLocation.body.total).toBe(summary.body.metrics.institutionCount);
+  });
+
+  it('rankings are scope-checked and validated', async () => {
+    expect((await get('province', '/api/stats/institution-rankings?region=440000')).status).toBe(403);
+    expect((await get('city', '/api/stats/institution-rankings?region=350100')).status).toBe(403);
+    expect((await get('national', '/api/stats/institution-rankings?top=51')).status).toBe(400);
+    expect((await get('national', '/api/stats/institution-rankings?regionBasis=everywhere')).status).toBe(400);
+    const defaults = await get('city', '/api/stats/institution-rankings');
+    expect(defaults.body.regionBasis).toBe('enterprise');
+    expect(defaults.body.rankings.acceptedAmount.length).toBeLessThanOrEqual(10);
+  });
+});
+
 describe('reads per statistics request', () => {
   it('reads one item for a summary, one query for children, trends and institution counters', async () => {
     const count = async (path: string) => {
@@ -342,6 +506,10 @@ describe('reads per statistics request', () => {
     expect(await count('/api/stats/regions?year=2024')).toHaveLength(2); // period counters + opening state
     expect(await count('/api/stats/trend')).toHaveLength(1);
     expect(await count('/api/stats/institutions')).toHaveLength(1);
+    expect(await count('/api/stats/summary?compare=true')).toHaveLength(4); // all time, this month, a year ago, last month
+    expect(await count('/api/stats/summary?year=2024&compare=true')).toHaveLength(3); // the year, all time, the year before
+    expect(await count('/api/stats/institution-rankings')).toHaveLength(1); // seven rankings, one read of the counters
+    expect(await count('/api/stats/institution-rankings?region=350000&regionBasis=institution')).toHaveLength(1); // one BatchGetItem
     expect(await count('/api/dynamics/daily')).toHaveLength(1);
     expect(await count('/api/dynamics/feed')).toHaveLength(1);
   });

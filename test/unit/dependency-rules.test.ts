@@ -33,6 +33,14 @@ const forbidden: [file: string, code: string][] = [
   ['local/example.ts', "import { XinyidaiStack } from '#lib/stack';"],
   ['site/src/api/example.ts', "import { routes } from '../../../functions/accounts/routes';"],
   ['site/src/api/example.ts', "import { NATION_CODE } from '../../../shared/reference/regions';"],
+  ['site/src/api/example.ts', "import { yuanToWanText } from '../../../shared/money';"],
+  ['site/src/api/example.ts', "const money = await import('../../../shared/money');"],
+  ['site/src/api/example.ts', "import { PHONE_PATTERN } from '#shared/contract/rules';"],
+  // shared/contract/ is imported by the site: it imports nothing, not even other shared/ modules.
+  ['shared/contract/example.ts', "import { yuanToWanText } from '#shared/money';"],
+  ['shared/contract/example.ts', "import { yuanToWanText } from '../money';"],
+  ['shared/contract/example.ts', "import { z } from 'zod';"],
+  ['shared/contract/example.ts', "const money = await import('./figures');"],
 ];
 
 const allowed: [file: string, code: string][] = [
@@ -44,6 +52,11 @@ const allowed: [file: string, code: string][] = [
   ['local/example.ts', "import { handler } from '#functions/rollup/index';"],
   ['tools/example.ts', "import { startLocalStack } from '#local/stack';"],
   ['shared/db/example.ts', "import { findRegion } from '#shared/reference/regions';"],
+  // The narrow exception: the site may import the pure modules of shared/contract/.
+  ['site/src/utils/example.ts', "import { formatWan } from '../../../shared/contract/figures';"],
+  ['site/src/components/example.ts', "import { PHONE_PATTERN } from '../../../shared/contract/rules';"],
+  ['shared/contract/example.ts', "import { formatWan } from './figures';"],
+  ['shared/http/example.ts', "import { PHONE_PATTERN } from '#shared/contract/rules';"],
 ];
 
 describe('folder dependency rules', () => {

@@ -77,7 +77,7 @@ describe('writeReportWorkbook', () => {
     const { sheet } = await writeSample();
     expect(sheet.getCell('B3').numFmt).toBe('#,##0');
     expect(sheet.getCell('D3').numFmt).toBe('#,##0.00');
-    expect(sheet.getCell('E3').numFmt).toBe('0.00%');
+    expect(sheet.getCell('E3').numFmt).toBe('0.0%');
     expect(sheet.getCell('F3').numFmt).toBe('yyyy-mm-dd');
     expect(sheet.getCell('G3').numFmt).toBe('yyyy-mm-dd hh:mm:ss');
   });

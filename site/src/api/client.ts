@@ -1,10 +1,13 @@
 /**
- * THE API client of the admin site. Paths are relative to `/api`; JSON in and out.
- * Sends the session's bearer token, refreshes it shortly before it expires while the user
- * is active, and on 401 clears the session and sends the user to the login page.
- * Errors become `ApiError` carrying the server's Chinese message; callers show them.
+ * THE API client of the admin site: `call(operationId, {params, query, body})`, with the operations,
+ * their inputs and answers generated from the API's OpenAPI document (schema.ts), so the site cannot
+ * drift from the route tables. The typed clients per module (auth.ts, accounts.ts, …) are thin
+ * layers over it. JSON in and out; sends the session's bearer token, refreshes it shortly before it
+ * expires while the user is active, and on 401 clears the session and sends the user to the login
+ * page. Errors become `ApiError` carrying the server's Chinese message; callers show them.
  */
 import { isUserActive, session } from '../stores/session';
+import { OPERATIONS, type Operations } from './schema';
 
 export const API_BASE = '/api';
 
@@ -122,12 +125,12 @@ async function toApiError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, code, message, details);
 }
 
-async function request<T>(method: string, path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
-  const isAuthCall = path.startsWith('/auth/login') || path.startsWith('/auth/sms-codes');
-  if (!isAuthCall) await refreshIfDue();
+async function request<T>(method: string, path: string, options: { query?: Query; body?: unknown; anonymous?: boolean } = {}): Promise<T> {
+  const anonymous = options.anonymous ?? false;
+  if (!anonymous) await refreshIfDue();
   const headers: Record<string, string> = { Accept: 'application/json' };
   const token = session.token;
-  if (token && !isAuthCall) headers.Authorization = `Bearer ${token}`;
+  if (token && !anonymous) headers.Authorization = `Bearer ${token}`;
   let payload: string | undefined;
   if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -139,7 +142,7 @@ async function request<T>(method: string, path: string, options: { query?: Query
   } catch {
     throw new ApiError(0, 'NETWORK_ERROR', '网络连接失败，请检查网络后重试');
   }
-  if (res.status === 401 && !isAuthCall) {
+  if (res.status === 401 && !anonymous) {
     const error = await toApiError(res);
     // Only a request made with the current token ends the session (not one raced by a re-login).
     if (token && session.token === token) {
@@ -154,23 +157,38 @@ async function request<T>(method: string, path: string, options: { query?: Query
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-export const api = {
-  get<T>(path: string, query?: Query): Promise<T> {
-    return request<T>('GET', path, { query });
-  },
-  post<T>(path: string, body?: unknown): Promise<T> {
-    return request<T>('POST', path, { body });
-  },
-  put<T>(path: string, body?: unknown): Promise<T> {
-    return request<T>('PUT', path, { body });
-  },
-  patch<T>(path: string, body?: unknown): Promise<T> {
-    return request<T>('PATCH', path, { body });
-  },
-  del<T>(path: string): Promise<T> {
-    return request<T>('DELETE', path);
-  },
-};
+/** An operation of the API (schema.ts). */
+export type OperationId = keyof Operations;
+/** The JSON answer of an operation. */
+export type Answer<K extends OperationId> = Operations[K]['response'];
+/** The query of an operation. */
+export type QueryOf<K extends OperationId> = Operations[K]['query'];
+/** The JSON body of an operation. */
+export type BodyOf<K extends OperationId> = Operations[K]['body'];
+
+type NoFields = Record<string, never>;
+/** What a call of an operation takes: path parameters and body when it has them, an optional query. */
+export type CallInput<K extends OperationId> = (Operations[K]['params'] extends NoFields ? { params?: undefined } : { params: Operations[K]['params'] }) &
+  (Operations[K]['query'] extends NoFields ? { query?: undefined } : { query?: Operations[K]['query'] }) &
+  (Operations[K]['body'] extends undefined ? { body?: undefined } : { body: Operations[K]['body'] });
+
+/** Operations called without the session's token (signing in needs none). */
+const ANONYMOUS: ReadonlySet<OperationId> = new Set<OperationId>(['login', 'requestSmsCode', 'getHealth']);
+
+/**
+ * Calls an operation of the API; `{id}` in its path is filled from `params`. A `bind` SMS code is
+ * sent with the session (only a signed-in administrator may bind a new phone).
+ */
+export function call<K extends OperationId>(
+  operation: K,
+  ...[input]: NoFields extends CallInput<K> ? [input?: CallInput<K>] : [input: CallInput<K>]
+): Promise<Answer<K>> {
+  const { method, path } = OPERATIONS[operation];
+  const given = (input ?? {}) as { params?: Record<string, string | number>; query?: Query; body?: unknown };
+  const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(given.params?.[name] ?? '')));
+  const binding = (given.body as { purpose?: string } | undefined)?.purpose === 'bind';
+  return request<Answer<K>>(method, filled, { query: given.query, body: given.body, anonymous: ANONYMOUS.has(operation) && !binding });
+}
 
 /** The message to show for any thrown value. */
 export function errorMessage(error: unknown): string {

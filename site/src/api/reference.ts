@@ -1,16 +1,8 @@
 /** Reference data (regions, industries, institution types), cached for the page's life. */
-import { api } from './client';
+import { call, type Answer } from './client';
 
-export interface Region {
-  code: string;
-  name: string;
-  level: 'province' | 'city' | 'district';
-}
-
-export interface CodeName {
-  code: string;
-  name: string;
-}
+export type Region = Answer<'listRegions'>[number];
+export type CodeName = Answer<'listInstitutionTypes'>[number];
 
 /** The code the statistics use for the whole country. */
 export const NATION_CODE = '000000';
@@ -22,7 +14,7 @@ export function childRegions(parent?: string): Promise<Region[]> {
   const key = parent ?? '';
   let cached = regionCache.get(key);
   if (!cached) {
-    cached = api.get<Region[]>('/regions', { parent });
+    cached = call('listRegions', { query: { parent } });
     cached.catch(() => regionCache.delete(key));
     regionCache.set(key, cached);
   }
@@ -33,7 +25,7 @@ let institutionTypes: Promise<CodeName[]> | undefined;
 
 export function institutionTypeList(): Promise<CodeName[]> {
   if (!institutionTypes) {
-    institutionTypes = api.get<CodeName[]>('/institution-types');
+    institutionTypes = call('listInstitutionTypes');
     institutionTypes.catch(() => {
       institutionTypes = undefined;
     });

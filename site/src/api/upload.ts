@@ -2,24 +2,12 @@
  * Uploads a file straight to object storage with a presigned POST (`POST /uploads`)
  * and returns the object key that records refer to.
  */
-import { api, ApiError } from './client';
+import { ApiError, call, type BodyOf } from './client';
 
-export type UploadPurpose = 'authorization-letter' | 'institution-logo' | 'specialist-avatar';
-
-interface PresignedPost {
-  key: string;
-  url: string;
-  fields: Record<string, string>;
-  expiresAt: string;
-  maxBytes: number;
-}
+export type UploadPurpose = BodyOf<'createUpload'>['purpose'];
 
 export async function uploadFile(file: File, purpose: UploadPurpose): Promise<string> {
-  const presigned = await api.post<PresignedPost>('/uploads', {
-    purpose,
-    contentType: file.type || 'application/octet-stream',
-    size: file.size,
-  });
+  const presigned = await call('createUpload', { body: { purpose, contentType: file.type || 'application/octet-stream', size: file.size } });
   if (presigned.maxBytes && file.size > presigned.maxBytes) {
     throw new ApiError(413, 'FILE_TOO_LARGE', `文件不能超过 ${(presigned.maxBytes / 1024 / 1024).toFixed(0)} MB`);
   }

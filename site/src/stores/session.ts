@@ -2,40 +2,12 @@
  * The signed-in session: token, its expiry and the caller's profile (`GET /me`).
  * A plain reactive store persisted in localStorage so a reload keeps the user signed in.
  */
-import { reactive, readonly } from 'vue';
-import { api } from '../api/client';
+import { reactive, readonly, type DeepReadonly } from 'vue';
+import { authApi, type Account, type Credentials, type Me } from '../api/auth';
 
-export interface Account {
-  id: number;
-  phone: string;
-  realName: string;
-  gender?: string;
-  unit?: string;
-  department?: string;
-  position?: string;
-  role: 'national' | 'province' | 'city';
-  roleName?: string;
-  provinceCode?: string | null;
-  provinceName?: string | null;
-  cityCode?: string | null;
-  cityName?: string | null;
-  status?: string;
-  auditStatus?: string;
-  [key: string]: unknown;
-}
-
-export interface Scope {
-  level: 'national' | 'province' | 'city' | string;
-  provinceCode: string | null;
-  cityCode: string | null;
-}
-
-export interface Me {
-  account: Account;
-  scope: Scope;
-  modules: string[];
-  mustSetPassword: boolean;
-}
+export type { Account, Credentials, Me };
+/** The signed-in user as the read-only store hands it out. */
+export type MeView = DeepReadonly<Me>;
 
 interface SessionState {
   token: string | null;
@@ -123,25 +95,16 @@ export function isUserActive(withinMs = 10 * 60 * 1000): boolean {
   return Date.now() - state.lastActivity < withinMs;
 }
 
-export interface LoginAnswer {
-  token: string;
-  expiresAt: string;
-  mustSetPassword: boolean;
-  account: Account;
-}
-
-export type Credentials = { phone: string; code: string } | { phone: string; password: string };
-
 /** Loads the caller's profile, scope and modules (`GET /me`). */
 export async function loadMe(): Promise<Me> {
-  const me = await api.get<Me>('/me');
+  const me = await authApi.me();
   session.setMe(me);
   return me;
 }
 
 /** Signs in with an SMS code or a password, then loads `/me`. Throws ApiError on failure. */
 export async function login(credentials: Credentials): Promise<Me> {
-  const answer = await api.post<LoginAnswer>('/auth/login', credentials);
+  const answer = await authApi.login(credentials);
   session.setToken(answer.token, answer.expiresAt);
   const me = await loadMe();
   if (answer.mustSetPassword && !me.mustSetPassword) session.setMe({ ...me, mustSetPassword: true });
@@ -152,7 +115,7 @@ export async function login(credentials: Credentials): Promise<Me> {
 export async function logout(): Promise<void> {
   if (session.token) {
     try {
-      await api.post('/auth/logout');
+      await authApi.logout();
     } catch {
       // The token may already be dead; the local session is cleared anyway.
     }
@@ -162,6 +125,6 @@ export async function logout(): Promise<void> {
 
 /** Sets or changes the own password; the server revokes the account's other sessions. */
 export async function changePassword(newPassword: string, currentPassword?: string): Promise<void> {
-  await api.put('/me/password', currentPassword ? { currentPassword, newPassword } : { newPassword });
+  await authApi.changePassword(currentPassword ? { currentPassword, newPassword } : { newPassword });
   if (session.me) session.setMe({ ...session.me, mustSetPassword: false });
 }

@@ -1,44 +1,19 @@
 /**
- * Display formats of the console: money is integer yuan in the API and 万元 with two decimals on
- * screen (integer arithmetic, as shared/money.ts), rates are percentages, times are China time.
+ * Display formats of the console. Figures are written by shared/contract/figures.ts, the module the
+ * Excel reports use too (counts with separators, 万元 with two decimals, 亿元 on cards, percentages
+ * with one decimal); times are China time.
  */
-
-/** Integer yuan → 万元 with two decimals, rounding half up: 123456789 → "12345.68". */
-export function wan(yuan: number | null | undefined): string {
-  if (yuan === null || yuan === undefined || !Number.isFinite(yuan)) return '—';
-  const whole = Math.round(yuan);
-  const negative = whole < 0;
-  const hundredthsOfWan = (BigInt(Math.abs(whole)) + 50n) / 100n; // 0.01 万元 = 100 元
-  const integer = hundredthsOfWan / 100n;
-  const fraction = (hundredthsOfWan % 100n).toString().padStart(2, '0');
-  return `${negative ? '-' : ''}${integer}.${fraction}`;
-}
-
-/** 万元 with thousands separators, for large cards: 123456789 → "12,345.68". */
-export function wanGrouped(yuan: number | null | undefined): string {
-  const text = wan(yuan);
-  if (text === '—') return text;
-  const [integer, fraction] = text.split('.') as [string, string];
-  return `${integer.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${fraction}`;
-}
-
-/** 万元 as a number, for chart values only (never summed). */
-export function wanNumber(yuan: number | null | undefined): number {
-  const text = wan(yuan);
-  return text === '—' ? 0 : Number(text);
-}
-
-/** A rate in [0, 1] as a percentage with two decimals; '—' when there is none. */
-export function percent(rate: number | null | undefined): string {
-  if (rate === null || rate === undefined || !Number.isFinite(rate)) return '—';
-  return `${(Math.round(rate * 10000) / 100).toFixed(2)}%`;
-}
-
-/** A count with thousands separators. */
-export function count(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
-  return Math.round(n).toLocaleString('zh-CN');
-}
+export {
+  formatAmount as amount,
+  formatChange as change,
+  formatCount as count,
+  formatPercent as percent,
+  formatPointChange as pointChange,
+  formatWan as wan,
+  wanValue as wanNumber,
+  NO_FIGURE,
+  PERCENT_DECIMALS,
+} from '../../../shared/contract/figures';
 
 const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 

@@ -1,6 +1,6 @@
 /** The console's modules (docs/api.md, "Auth" (`modules`)), in the menu order of docs/console.md */
 import type { RouteLocationNormalized } from 'vue-router';
-import { session, type Me } from '../stores/session';
+import { session, type MeView as Me } from '../stores/session';
 
 export interface ModuleEntry {
   key: string;

@@ -1,6 +1,6 @@
 /** The caller's data scope (国家级: 全国, 省级: own province, 市级: own city). */
 import { NATION_CODE } from '../api/reference';
-import type { Me } from '../stores/session';
+import type { MeView as Me } from '../stores/session';
 
 export function scopeRegionCode(me: Me): string {
   if (me.scope.level === 'national') return NATION_CODE;
@@ -20,4 +20,11 @@ export function childLevelLabel(level: string): string {
   if (level === 'nation') return '省份';
   if (level === 'province') return '城市';
   return '区县';
+}
+
+/** 全国 / 本省 / 本市: the caller's own region in a sentence. */
+export function scopeWord(me: Me): string {
+  if (me.scope.level === 'national') return '全国';
+  if (me.scope.level === 'province') return '本省';
+  return '本市';
 }

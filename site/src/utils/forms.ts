@@ -1,12 +1,10 @@
 /**
- * Helpers shared by the management pages (账号管理, 机构管理): server field errors on form items,
- * client-side rules that mirror the API's, file checks before an upload, and the bind-code request.
+ * What the console's forms share (账号管理, 机构管理, and every dialog built on useEntityForm): server
+ * field errors on form items, the write-error messages, and file checks before an upload. The input
+ * rules themselves are in rules.ts.
  */
-import type { FormItemRule } from 'element-plus';
 import { ElMessage } from 'element-plus';
-import { API_BASE, ApiError, errorMessage } from '../../api/client';
-import { session } from '../../stores/session';
-import { PASSWORD_HINT, PHONE_PATTERN, passwordProblems } from '../../utils/password';
+import { ApiError, errorMessage } from '../api/client';
 
 /** Error messages by form field (`phone`, `smsCode`, ...), bound to `el-form-item :error`. */
 export type FieldErrors = Record<string, string>;
@@ -67,37 +65,6 @@ export function reportWriteError(error: unknown, reload?: () => unknown): boolea
   }
   ElMessage.error(errorMessage(error));
   return false;
-}
-
-export { PASSWORD_HINT, PHONE_PATTERN };
-
-export const phoneRules: FormItemRule[] = [
-  { required: true, message: '请输入手机号码', trigger: 'blur' },
-  { pattern: PHONE_PATTERN, message: '请输入正确的 11 位手机号码', trigger: 'blur' },
-];
-
-/** Rules for an optional new password and its confirmation (blank = no password / keep it). */
-export function passwordRules(form: { password: string; confirmPassword: string }) {
-  return {
-    password: [
-      {
-        trigger: 'blur',
-        validator: (_rule: unknown, value: string, callback: (error?: Error) => void) => {
-          const problem = value ? passwordProblems(value)[0] : undefined;
-          callback(problem ? new Error(problem) : undefined);
-        },
-      },
-    ] as FormItemRule[],
-    confirmPassword: [
-      {
-        trigger: 'blur',
-        validator: (_rule: unknown, value: string, callback: (error?: Error) => void) => {
-          if ((value ?? '') !== (form.password ?? '')) callback(new Error('两次输入的密码不一致'));
-          else callback();
-        },
-      },
-    ] as FormItemRule[],
-  };
 }
 
 export interface FileRule {
@@ -174,45 +141,6 @@ export function isPdf(file: File | undefined): boolean {
 export function fileSize(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-}
-
-/**
- * Requests the `bind` SMS code for a phone being added as an account (POST /auth/sms-codes).
- * The shared client sends no token to `/auth/sms-codes` (right for login codes), but a bind code
- * may only be requested by a signed-in administrator, so this call carries the session token.
- */
-export async function requestBindCode(phone: string): Promise<number> {
-  let response: Response;
-  try {
-    response = await fetch(`${API_BASE}/auth/sms-codes`, {
-      method: 'POST',
-      headers: {
-        Accept: 'application/json',
-        'Content-Type': 'application/json',
-        ...(session.token ? { Authorization: `Bearer ${session.token}` } : {}),
-      },
-      body: JSON.stringify({ phone, purpose: 'bind' }),
-    });
-  } catch {
-    throw new ApiError(0, 'NETWORK_ERROR', '网络连接失败，请检查网络后重试');
-  }
-  const text = await response.text();
-  let body: { resendAfterSeconds?: number; error?: { code?: string; message?: string; details?: unknown } } = {};
-  try {
-    body = text ? JSON.parse(text) : {};
-  } catch {
-    // not JSON: keep the generic message below
-  }
-  if (!response.ok) {
-    const retryAfter = Number(response.headers.get('Retry-After'));
-    throw new ApiError(
-      response.status,
-      body.error?.code ?? `HTTP_${response.status}`,
-      body.error?.message ?? `获取验证码失败（${response.status}）`,
-      body.error?.details ?? (Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : undefined),
-    );
-  }
-  return body.resendAfterSeconds ?? 60;
 }
 
 /** The seconds to wait from a 429's details, if any. */
