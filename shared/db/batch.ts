@@ -70,6 +70,8 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 export interface BatchGetOptions {
   consistentRead?: boolean;
   client?: DynamoDBDocumentClient;
+  /** Calls of 100 keys in flight at once. @default 1 */
+  concurrency?: number;
 }
 
 /** The items of `keys` that exist (plain values), 100 keys a call, in no particular order. */
@@ -77,15 +79,20 @@ export async function batchGetItems(keys: readonly Record<string, unknown>[], op
   const client = options.client ?? documentClient();
   const table = tableName();
   const found: Record<string, unknown>[] = [];
-  for (const chunk of chunks(keys, BATCH_GET_LIMIT)) {
-    await untilProcessed('BatchGetItem', chunk, async (pending) => {
+  const all = chunks(keys, BATCH_GET_LIMIT);
+  let next = 0;
+  const worker = async () => {
+    while (next < all.length) await readChunk(all[next++]!);
+  };
+  const readChunk = async (chunk: Record<string, unknown>[]) =>
+    untilProcessed('BatchGetItem', chunk, async (pending) => {
       const result = await client.send(
         new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ...(options.consistentRead ? { ConsistentRead: true } : {}) } } }),
       );
       found.push(...(result.Responses?.[table] ?? []));
       return result.UnprocessedKeys?.[table]?.Keys;
     });
-  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 1, all.length)) }, worker));
   return found;
 }
 

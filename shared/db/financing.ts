@@ -6,6 +6,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { FinancingItem, InstitutionRef } from '#shared/financing/model';
+import { batchGetItems } from './batch';
 import { documentClient, tableName } from './client';
 import { financingKey, type FinancingKind } from './keys';
 
@@ -60,13 +61,41 @@ export async function putFinancingItem(next: FinancingItem, expectedVersion: num
   }
 }
 
-/** The facts an event needs about an institution, or undefined when it does not exist. */
-export async function getInstitutionRef(id: number): Promise<InstitutionRef | undefined> {
-  const result = await documentClient().send(
-    new GetCommand({ TableName: tableName(), Key: { pk: `INSTITUTION#${id}`, sk: 'INSTITUTION' }, ConsistentRead: true }),
-  );
-  const item = result.Item;
-  if (!item) return undefined;
+/** The key of a financing record in the maps below: `enterprise#E1`, `order#O7`. */
+export const financingRefKey = (kind: FinancingKind, id: string) => `${kind}#${id}`;
+
+/** What {@link readFinancing} found: records by {@link financingRefKey}, institutions by id (absent: no such item). */
+export interface FinancingReads {
+  records: Map<string, FinancingItem>;
+  institutions: Map<number, InstitutionRef>;
+}
+
+const KIND_OF_PARTITION: Record<string, FinancingKind> = { ENTERPRISE: 'enterprise', PRODUCT: 'product', ORDER: 'order' };
+
+/**
+ * Reads financing records and institutions together with strongly consistent BatchGetItems, 100 keys
+ * a call and the calls in parallel: one round trip for everything an ingestion batch needs.
+ */
+export async function readFinancing(records: readonly { kind: FinancingKind; id: string }[], institutionIds: readonly number[]): Promise<FinancingReads> {
+  const keys: Record<string, unknown>[] = [
+    ...records.map(({ kind, id }) => ({ ...financingKey(kind, id) })),
+    ...institutionIds.map((id) => ({ pk: `INSTITUTION#${id}`, sk: 'INSTITUTION' })),
+  ];
+  const found = await batchGetItems(keys, { consistentRead: true, concurrency: Math.ceil(keys.length / 100) });
+  const reads: FinancingReads = { records: new Map(), institutions: new Map() };
+  for (const item of found) {
+    const [prefix, ...rest] = String(item.pk).split('#');
+    if (prefix === 'INSTITUTION') {
+      const ref = institutionRefOf(item);
+      reads.institutions.set(ref.id, ref);
+    } else if (KIND_OF_PARTITION[prefix!]) {
+      reads.records.set(financingRefKey(KIND_OF_PARTITION[prefix!]!, rest.join('#')), strip<FinancingItem>(item)!);
+    }
+  }
+  return reads;
+}
+
+function institutionRefOf(item: Record<string, unknown>): InstitutionRef {
   return {
     id: Number(item.id),
     type: String(item.type),
@@ -76,4 +105,14 @@ export async function getInstitutionRef(id: number): Promise<InstitutionRef | un
     provinceCode: String(item.provinceCode),
     status: String(item.status),
   };
+}
+
+/** The facts an event needs about an institution, or undefined when it does not exist. */
+export async function getInstitutionRef(id: number): Promise<InstitutionRef | undefined> {
+  const result = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: { pk: `INSTITUTION#${id}`, sk: 'INSTITUTION' }, ConsistentRead: true }),
+  );
+  const item = result.Item;
+  if (!item) return undefined;
+  return institutionRefOf(item);
 }
