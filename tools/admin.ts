@@ -13,8 +13,9 @@ export const USAGE = `用法:
   npm run demo-data -- [--orders <笔数，默认 20000>] [--seed <种子，默认 1>] [--data-dir <目录，默认 .data>] [--memory]
       在本地数据目录生成并写入演示数据（已有则不变），重建统计汇总；--memory 只在内存中运行（测速用）。
       须先停止使用同一目录的 npm start。
-  npm run import -- <文件.xlsx|文件.csv> [--data-dir <目录，默认 .data>]
+  npm run import -- <文件.xlsx|文件.csv> [--concurrency <同时发送的批数，默认 4>] [--restart] [--data-dir <目录，默认 .data>]
       导入事件文件（列的说明见模板），被拒绝的行写入 <文件名>.errors.csv；重复导入不会产生改动。
+      中断（Ctrl-C 或意外退出）后再次运行同一命令，从中断处继续；--restart 从头开始。
   npm run import -- --template <输出.xlsx|输出.csv> [--orders <笔数，默认 20>]
       生成导入模板（含示例行与列说明）。
   npm run rollups -- rebuild [--data-dir <目录>]
@@ -69,7 +70,13 @@ async function importCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { template: { type: 'string' }, orders: { type: 'string' }, 'data-dir': { type: 'string' } },
+    options: {
+      template: { type: 'string' },
+      orders: { type: 'string' },
+      concurrency: { type: 'string' },
+      restart: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+    },
   });
   if (values.template) {
     const { generateDemoData } = await import('./demo/generate');
@@ -83,11 +90,24 @@ async function importCommand(args: string[]): Promise<void> {
   const [file] = positionals;
   if (!file || positionals.length > 1) throw new Error('请指定一个要导入的 .xlsx 或 .csv 文件');
   if (!existsSync(file)) throw new Error(`文件不存在: ${file}`);
+  const concurrency = positiveInteger(values.concurrency, 4, '--concurrency');
+  if (concurrency > 32) throw new Error('--concurrency 最大为 32');
   await againstStore({ dataDir: values['data-dir'] }, async () => {
     const { importEventsFile } = await import('./import/import-file');
-    const report = await importEventsFile(file, { onProgress: (line) => console.log(line) });
-    console.log(`用时 ${seconds(report.elapsedMs)} 秒`);
-    if (report.rejected > 0) process.exitCode = 1;
+    // The first Ctrl-C stops after the batches in flight and saves the resume point.
+    const stop = new AbortController();
+    const onInterrupt = () => {
+      console.log('正在停止：等待已发送的批次完成…');
+      stop.abort();
+    };
+    process.once('SIGINT', onInterrupt);
+    try {
+      const report = await importEventsFile(file, { onProgress: (line) => console.log(line), concurrency, restart: values.restart, signal: stop.signal });
+      console.log(`用时 ${seconds(report.elapsedMs)} 秒，每秒 ${Math.round(report.rowsPerSecond)} 行`);
+      if (report.rejected > 0 || report.interrupted) process.exitCode = 1;
+    } finally {
+      process.off('SIGINT', onInterrupt);
+    }
   });
 }
 

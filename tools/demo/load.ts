@@ -4,7 +4,7 @@
  * Institutions and specialists are always created through the institutions repository (ids, guards
  * and counters as the console makes them). The financing events then take one of two paths that end
  * in the same records:
- * - {@link loadThroughApi}: `ingestEvents` in batches of 100, exactly what `POST /ingest/events` does
+ * - {@link loadThroughApi}: `ingestEvents` in batches of 100 (several in flight, tools/import/pipeline.ts), exactly what `POST /ingest/events` does
  *   (slow; the equivalence test uses it on a small set);
  * - {@link loadInBulk}: the same `validateEvent` + `applyEvent` folded in memory, then the final items
  *   written with BatchWriteItem through the bulk client, whose writes the local change capture does
@@ -36,6 +36,7 @@ import { bulkDocumentClient, tableName } from '#shared/db/client';
 import { financingRecord, getInstitutionRef } from '#shared/db/financing';
 import { createInstitution, InstitutionNameTakenError, queryInstitutions } from '#shared/db/institutions';
 import { createSpecialist, SpecialistPhoneTakenError } from '#shared/db/specialists';
+import { IngestPipeline, type SendBatch } from '#tools/import/pipeline';
 import type { DemoDescription, InstitutionSeed } from './generate';
 import { demoLogoKey, uploadDemoLogos } from './logos';
 
@@ -45,8 +46,6 @@ export type Progress = (message: string) => void;
 /** The account id recorded as creator of demo institutions and specialists: none (the loader). */
 export const DEMO_CREATOR = 0;
 
-/** Events per `ingestEvents` call: the API's batch limit. */
-const API_BATCH = 100;
 /** Items per BatchWriteItem request (the DynamoDB limit) and requests in flight. */
 const WRITE_BATCH = 25;
 const WRITE_CONCURRENCY = 6;
@@ -188,22 +187,28 @@ export function withStoreInstitutionId(envelope: EventEnvelope, ids: Institution
  * Loads a description the way the portals would: institutions through the repository, then every
  * event through `ingestEvents` in batches of 100, in order.
  */
-export async function loadThroughApi(description: DemoDescription, options: { onProgress?: Progress } = {}): Promise<LoadReport> {
+export async function loadThroughApi(
+  description: DemoDescription,
+  options: { onProgress?: Progress; concurrency?: number; send?: SendBatch } = {},
+): Promise<LoadReport> {
   const progress = options.onProgress ?? (() => undefined);
   const report = throttled(progress);
   const started = performance.now();
   const institutions = await createDemoInstitutions(description, progress);
   const result = { accepted: 0, duplicates: 0, rejected: 0, rejections: [] as ({ id: string } & Rejection)[] };
   const { events } = description;
-  for (let start = 0; start < events.length; start += API_BATCH) {
-    const batch = events.slice(start, start + API_BATCH).map((event) => withStoreInstitutionId(event, institutions.ids));
-    const outcome = await ingestEvents(batch);
-    result.accepted += outcome.accepted.length;
-    result.duplicates += outcome.duplicates.length;
-    result.rejected += outcome.rejected.length;
-    result.rejections.push(...outcome.rejected.slice(0, MAX_KEPT_REJECTIONS - result.rejections.length));
-    report(`已提交事件 ${Math.min(start + API_BATCH, events.length)}/${events.length} 条`);
-  }
+  const pipeline = new IngestPipeline<null>({ send: options.send ?? ((batch) => ingestEvents(batch)), concurrency: options.concurrency ?? 4 });
+  pipeline.onSettled = (_tag, event, outcome) => {
+    if (outcome === 'accepted') result.accepted += 1;
+    else if (outcome === 'duplicate') result.duplicates += 1;
+    else {
+      result.rejected += 1;
+      if (result.rejections.length < MAX_KEPT_REJECTIONS) result.rejections.push({ id: event.id, ...outcome });
+    }
+    report(`已提交事件 ${pipeline.done + 1}/${events.length} 条`);
+  };
+  for (const event of events) await pipeline.push(null, withStoreInstitutionId(event, institutions.ids));
+  await pipeline.finish();
   const elapsedMs = performance.now() - started;
   const orders = description.counts.orders;
   return {
