@@ -99,7 +99,7 @@ export class MonitoringConstruct extends Construct {
       operations: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'].map((operation) => operation as dynamodb.Operation),
       period: Duration.minutes(5),
     });
-    alarm('TableThrottleAlarm', 'DynamoDB throttled requests: the hot counter items or the account limits (docs/data-model.md, "Counters").', throttled, 0);
+    alarm('TableThrottleAlarm', 'DynamoDB throttled requests: a burst above the on-demand peak or the account limits (docs/capacity.md, "DynamoDB throughput").', throttled, 0);
     alarm(
       'LockoutAlarm',
       'Many sign-in lockouts in 5 minutes: someone may be guessing passwords; check the audit log (审计日志) for the addresses.',
