@@ -17,16 +17,17 @@ import { createAccount } from '#shared/db/accounts';
 import { hashPassword } from '#shared/auth/passwords';
 import { CAPTCHA_ALPHABET, issueCaptcha } from '#shared/auth/captcha';
 import { SIGN_IN_LIMITS } from '#shared/auth/sign-in-limits';
-import { ensureDemoAccounts } from '#tools/demo/accounts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, ensureDemoAccounts } from '#tools/demo/accounts';
 import { loginWithPassword, useLocalStack } from '../e2e/harness';
 import { ensureSiteBuilt } from './site-build';
-import { hasChromium, launchChromium, UI_TIMEOUT } from './console-harness';
+import { hasChromium, launchChromium, signIn, UI_TIMEOUT } from './console-harness';
 
 if (!hasChromium) console.warn('[login-captcha.test] skipped: /usr/bin/chromium is missing (apt-get install -y chromium fonts-noto-cjk)');
 
 const PASSWORD = 'Captcha#2026';
 const PHONES = { password: '17800000001', sms: '17800000002', locked: '17800000003' };
 const WRONG = 'Wrong#0000';
+const CITY = DEMO_ACCOUNTS[2]!;
 
 describe.skipIf(!hasChromium)('登录 with the 图形验证码 in Chromium', () => {
   beforeAll(ensureSiteBuilt, 300_000);
@@ -37,12 +38,12 @@ describe.skipIf(!hasChromium)('登录 with the 图形验证码 in Chromium', () 
   const ids: Record<string, number> = {};
 
   /** A POST to the local API from another loopback address (another client, as the limits see it). */
-  function postFrom(address: string, path: string, body: unknown): Promise<{ status: number; body: any }> {
+  function postFrom(address: string, path: string, body: unknown, token?: string): Promise<{ status: number; body: any }> {
     const { port } = new URL(client.url);
     const data = JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = httpRequest(
-        { host: '127.0.0.1', port, path, method: 'POST', localAddress: address, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } },
+        { host: '127.0.0.1', port, path, method: 'POST', localAddress: address, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), ...(token ? { authorization: `Bearer ${token}` } : {}) } },
         (res) => {
           let text = '';
           res.setEncoding('utf8');
@@ -201,6 +202,36 @@ describe.skipIf(!hasChromium)('登录 with the 图形验证码 in Chromium', () 
     await alert(page).locator('.el-alert__description', { hasText: /^请在 (1 分钟|\d+ 秒)后重试$/ }).waitFor();
     // It counts down in seconds.
     await alert(page).locator('.el-alert__description', { hasText: /^请在 5\d 秒后重试$/ }).waitFor({ timeout: 5_000 });
+  });
+
+  it('asks for the 图形验证码 in a 安全验证 dialog before sending a bind code in 添加账号, then sends it', async () => {
+    const phone = '17800000009';
+    const token = await loginWithPassword(client, CITY.phone, DEMO_PASSWORD);
+    for (let sent = 0; sent < SIGN_IN_LIMITS.smsPerPhoneHourUnchecked; sent += 1) {
+      const answer = await postFrom(`127.0.0.${2 + sent}`, '/api/auth/sms-codes', { phone, purpose: 'bind' }, token);
+      expect(answer.status).toBe(202);
+    }
+    const signedIn = await signIn(browser, client.url, 'city', { width: 1280, height: 900 });
+    contexts.push(signedIn.context);
+    const page = signedIn.page;
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${client.url}/accounts`);
+    await page.getByRole('button', { name: '添加账号' }).click();
+    const dialog = page.locator('.el-dialog', { has: page.locator('.el-dialog__title', { hasText: '添加账号' }) });
+    await dialog.getByPlaceholder('请输入手机号码').fill(phone);
+    await answerNextCaptchaWith(page, 'TUVW');
+    await dialog.getByRole('button', { name: '获取验证码' }).click();
+
+    const check = page.locator('.el-dialog', { has: page.locator('.el-dialog__title', { hasText: '安全验证' }) });
+    await check.getByText('为确认是您本人操作，请先输入图形验证码').waitFor();
+    await check.getByRole('img', { name: /图形验证码/ }).waitFor();
+    await check.getByRole('textbox', { name: /图形验证码/ }).fill('tuvw');
+    await check.getByRole('button', { name: '确定' }).click();
+    await page.getByText('验证码已发送，请注意查收').waitFor();
+    await check.waitFor({ state: 'hidden' });
+    await dialog.getByRole('button', { name: /秒后重新获取/ }).waitFor();
+    const outbox = await client.request('GET', `/api/dev/sms-outbox?phone=${phone}`);
+    expect(outbox.body.filter((message: { purpose: string }) => message.purpose === 'bind')).toHaveLength(SIGN_IN_LIMITS.smsPerPhoneHourUnchecked + 1);
   });
 
   it('raised no uncaught errors', () => {
