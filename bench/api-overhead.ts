@@ -7,7 +7,7 @@
  *   count shows it; p50 and p99 over a bounded number of tries (goal p99 ≤ 2 s locally).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { report } from './stores';
+import { ingestOverHttp, report } from './stores';
 
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 5);
 const CONCURRENCY = 8;
@@ -53,14 +53,7 @@ async function main(): Promise<void> {
     if (response.status !== 200) throw new Error(`summary answered ${response.status}`);
     return (await response.json()) as { metrics: { demandCount: number } };
   };
-  const ingest = async (events: unknown[]) => {
-    const response = await fetch(`${stack.url}/api/ingest/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': DEFAULT_INGEST_API_KEY },
-      body: JSON.stringify({ events }),
-    });
-    if (response.status !== 200) throw new Error(`ingest answered ${response.status}`);
-  };
+  const ingest = ingestOverHttp(stack.url, DEFAULT_INGEST_API_KEY);
 
   // Some data, so that the summary reads real counter items.
   const first17 = '91350203MA2BENCH1';
