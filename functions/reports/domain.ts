@@ -74,11 +74,18 @@ async function regionalOverview(caller: Caller, request: ReportRequest): Promise
 
 async function institutionReport(caller: Caller, request: ReportRequest): Promise<ReportContent> {
   const region = resolveScope(caller, request.region, STATS_PARENT_LEVELS, 'body.region');
-  const { rows } = await institutionRows(caller, { region: region.code, year: request.year, month: request.month });
+  const { rows } = await institutionRows(caller, {
+    region: region.code,
+    year: request.year,
+    month: request.month,
+    ...(request.type ? { type: request.type } : {}),
+    ...(request.regionBasis ? { regionBasis: request.regionBasis } : {}),
+  });
   rows.sort((a, b) => b.acceptedAmount - a.acceptedAmount || a.institutionId - b.institutionId);
+  const basis = request.regionBasis === 'institution' ? '（按机构所在地）' : '';
   return {
     name: '机构数据统计',
-    title: '机构数据统计（数据概览）',
+    title: `机构数据统计（数据概览）${basis}`,
     sheetName: '机构数据统计',
     region,
     period: periodLabel(request.year, request.month),
