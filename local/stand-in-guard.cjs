@@ -14,8 +14,11 @@ function guardServer(server, allowedOrigins, refuse) {
   const allowed = new Set(allowedOrigins);
   const listeners = server.listeners('request');
   server.removeAllListeners('request');
+  // The port is remembered: a closing server has no address, yet its open connections may still
+  // bring requests.
+  let port;
   server.on('request', (req, res) => {
-    const port = server.address().port;
+    port = (server.address() || {}).port || port;
     const host = String(req.headers.host || '').toLowerCase();
     if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
       req.resume();

@@ -26,9 +26,9 @@ export async function ensureDemoDataSet(stack: Pick<LocalStack, 'capture'>, opti
     orders: options.orders,
     seed: options.seed,
     onProgress: progress,
-    rebuild: async () => {
+    rebuild: async (precomputed, now) => {
       await stack.capture.drain(300_000);
-      await rebuildRollups({ progress: throttledProgress(progress) });
+      await rebuildRollups({ now, precomputed, progress: throttledProgress(progress) });
     },
   });
 }
