@@ -186,17 +186,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     } finally {
       reader.destroy();
     }
-    if (recovery.redelivered + recovery.rebuilt > 0) {
+    if (recovery.redelivered + recovery.unfinishedWrites > 0) {
       progress(
         `上次运行未正常结束：正在补发 ${recovery.redelivered} 条尚未汇总的变更` +
           (recovery.unfinishedWrites > 0 ? `，并核对 ${recovery.unfinishedWrites} 个未完成的写入（补记 ${recovery.rebuilt} 条）` : '') +
+          (recovery.lost > 0 ? `；其中 ${recovery.lost} 处变更无法补记，请稍后运行 npm run rollups -- reconcile 核对` : '') +
           '…',
       );
     }
     onDynamoClientCreated((client) => capture.attach(client));
     // Ready only once the earlier run's changes are rolled up: the counters are then complete.
     await capture.drain(30 * 60 * 1000);
-    if (recovery.redelivered + recovery.rebuilt > 0) progress('上次运行遗留的变更已全部汇总。');
+    if (recovery.redelivered + recovery.unfinishedWrites > 0) progress('上次运行遗留的变更已全部汇总。');
     if (startupFailure) throw startupFailure;
 
     const { API_MODULES, LOCAL_MODULES, FALLBACK_MODULE } = await import('#functions/registry');
