@@ -62,19 +62,29 @@ export function parseAllowedHosts(value: string | undefined): string[] {
 
 const hasPort = (host: string) => /:\d+$/.test(host);
 
-/** The hosts a server on `port` answers: its loopback names and the allowed names. */
-export function servedHosts(port: number, allowedHosts: readonly string[] = []): Set<string> {
-  const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+/** `127.0.0.1`, `localhost` and `[::1]`, with or without a port. */
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
+
+/**
+ * The hosts a server on `port` answers: the loopback names (on any port: a browser sends such a Host
+ * only for a page of this machine, and a local development proxy such as `npm run dev:site` forwards
+ * its own) and the allowed names (`name` on this port or without one, `name:port` exactly).
+ */
+export function servedHosts(port: number, allowedHosts: readonly string[] = []): (host: string) => boolean {
+  const names = new Set<string>();
   for (const entry of allowedHosts) {
-    hosts.add(entry);
-    if (!hasPort(entry)) hosts.add(`${entry}:${port}`);
+    names.add(entry);
+    if (!hasPort(entry)) names.add(`${entry}:${port}`);
   }
-  return hosts;
+  return (host) => LOOPBACK_HOST.test(host) || names.has(host);
 }
 
-/** The browser origins of the console: what the stand-ins allow (CORS). */
+/**
+ * The browser origins the stand-ins allow (CORS): the console's own, those of `ALLOWED_HOSTS`, and
+ * pages of this machine (`http://localhost:*`, `http://127.0.0.1:*`: `npm run dev:site`).
+ */
 export function siteOrigins(port: number, allowedHosts: readonly string[] = []): string[] {
-  const origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+  const origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`, 'http://127.0.0.1:*', 'http://localhost:*'];
   for (const entry of allowedHosts) {
     origins.push(`http://${entry}`, `https://${entry}`);
     if (!hasPort(entry)) origins.push(`http://${entry}:${port}`);
@@ -255,7 +265,7 @@ async function serveStatic(siteDir: string | undefined, url: URL, response: Serv
 export interface LocalHttpServer {
   url: string;
   port: number;
-  /** The console's browser origins (see {@link siteOrigins}). */
+  /** The browser origins the stand-ins allow (see {@link siteOrigins}). */
   origins: string[];
   /** Starts answering `/api` (until then it answers 503 `STARTING`). */
   serveApi(app: LocalHttpApp): void;
@@ -283,12 +293,14 @@ class StartingError extends AppError {
 
 /**
  * Presigned file URLs point at `http://127.0.0.1:PORT/s3/…` (the stack's S3 endpoint); a request that
- * came in under another allowed name gets them under that name, so that files work wherever the
- * console was opened from.
+ * came in under another name of this server (`localhost:PORT`, an `ALLOWED_HOSTS` name) gets them
+ * under that name, so that files work wherever the console was opened from. A loopback name on
+ * another port is a local development proxy, which forwards only `/api`: its links stay as they are.
  */
 function withRequestOrigin(result: APIGatewayProxyStructuredResultV2, request: IncomingMessage, port: number): APIGatewayProxyStructuredResultV2 {
   const host = String(request.headers.host ?? '').toLowerCase();
   if (host === `127.0.0.1:${port}` || typeof result.body !== 'string' || result.isBase64Encoded) return result;
+  if (LOOPBACK_HOST.test(host) && host !== `localhost:${port}` && host !== `[::1]:${port}`) return result;
   const base = `http://127.0.0.1:${port}${FILES_PREFIX}/`;
   if (!result.body.includes(base)) return result;
   const protocol = String(request.headers['x-forwarded-proto'] ?? '').split(',')[0]!.trim() === 'https' ? 'https' : 'http';
@@ -299,7 +311,7 @@ function withRequestOrigin(result: APIGatewayProxyStructuredResultV2, request: I
 export async function startLocalHttpServer(options: LocalHttpServerOptions): Promise<LocalHttpServer> {
   let api: { app: LocalHttpApp; router: ReturnType<typeof createRouter<TaggedRoute>> } | undefined;
   let files: FileForwarder | undefined;
-  let hosts = new Set<string>();
+  let isServed: (host: string) => boolean = () => false;
   let port = 0;
   let inFlight = 0;
   const idleWaiters = new Set<() => void>();
@@ -312,7 +324,7 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
     });
     const requestId = randomUUID();
     const host = String(request.headers.host ?? '').toLowerCase();
-    if (!hosts.has(host)) {
+    if (!isServed(host)) {
       request.resume();
       send(response, errorResponse(new HostNotAllowedError(host, port), requestId));
       return;
@@ -372,7 +384,7 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
     server.listen(options.port, '127.0.0.1', () => resolvePromise());
   });
   port = (server.address() as AddressInfo).port;
-  hosts = servedHosts(port, options.allowedHosts);
+  isServed = servedHosts(port, options.allowedHosts);
   let closing: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,

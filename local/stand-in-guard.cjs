@@ -3,15 +3,21 @@
 // rebinding (a name of the attacker's resolving to 127.0.0.1: the page then counts as same-origin)
 // or by a cross-origin request. So a request is served only when its Host is this server's own
 // address (127.0.0.1:PORT or localhost:PORT) and, when it carries an Origin, that origin is one the
-// stack allows (the admin site's origins); the CORS answer then names that origin, never "*".
+// stack allows (siteOrigins() in http-server.ts); the CORS answer then names that origin, never "*".
 'use strict';
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 /**
  * Wraps the server's request listener. `refuse(res, reason)` writes the stand-in's own error answer.
- * `allowedOrigins` are exact origins such as "http://127.0.0.1:3000".
+ * `allowedOrigins` are origins such as "http://127.0.0.1:3000", or with one `*` ("http://localhost:*").
  */
 function guardServer(server, allowedOrigins, refuse) {
-  const allowed = new Set(allowedOrigins);
+  // Each allowed origin is exact or has one `*` (as an S3 CORS rule's AllowedOrigin may).
+  const patterns = allowedOrigins.map((origin) => new RegExp(`^${origin.split('*').map(escapeRegExp).join('[0-9A-Za-z.-]*')}$`));
+  const allowed = { has: (origin) => patterns.some((pattern) => pattern.test(origin)) };
   const listeners = server.listeners('request');
   server.removeAllListeners('request');
   // The port is remembered: a closing server has no address, yet its open connections may still

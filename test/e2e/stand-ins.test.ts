@@ -72,6 +72,11 @@ describe('the HTTP server answers only its own host names', () => {
     // A name listed with a port is served on that port only.
     expect((await raw(`${client.url}/api/dev/rollup-status`, { headers: { host: 'gateway.example.test' } })).status).toBe(403);
   });
+
+  it('answers loopback names on other ports too, as a local development proxy forwards them', async () => {
+    const answer = await raw(`${client.url}/api/dev/rollup-status`, { headers: { host: 'localhost:5173' } });
+    expect(answer.status).toBe(200);
+  });
 });
 
 describe('files through the console’s own origin', () => {
@@ -91,6 +96,9 @@ describe('files through the console’s own origin', () => {
       (await raw(`${client.url}/api/uploads`, { method: 'POST', headers: { ...headers, host: 'console.example.test', 'x-forwarded-proto': 'https' }, body })).body,
     );
     expect(viaProxy.url).toBe(`https://console.example.test/s3/${LOCAL_UPLOADS_BUCKET}`);
+    // A development proxy (npm run dev:site) forwards only the API: its links stay on the stack.
+    const viaDevProxy = JSON.parse((await raw(`${client.url}/api/uploads`, { method: 'POST', headers: { ...headers, host: 'localhost:5173' }, body })).body);
+    expect(viaDevProxy.url).toBe(`${client.url}/s3/${LOCAL_UPLOADS_BUCKET}`);
 
     // The browser's presigned POST, to localhost (the name it was handed), with its Origin.
     const form = new FormData();
@@ -150,6 +158,14 @@ describe('the stand-ins allow only the console’s origins', () => {
     const allowed = await raw(object, { headers: { origin: `http://localhost:${port()}` } });
     expect(allowed.status).toBe(200);
     expect(allowed.headers['access-control-allow-origin']).toBe(`http://localhost:${port()}`);
+    // Pages of this machine (npm run dev:site) may upload from their own origin.
+    const devPreflight = await raw(`${client.stack.s3.endpoint}/${LOCAL_UPLOADS_BUCKET}`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
+    });
+    expect(devPreflight.status).toBe(200);
+    expect(devPreflight.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+    expect((await raw(object, { headers: { origin: 'http://localhost.attacker.example' } })).status).toBe(403);
     // Through the console's origin the same rules hold.
     expect((await raw(`${client.url}/s3/${LOCAL_UPLOADS_BUCKET}/demo/stand-ins/cors.txt`, { headers: { origin: 'https://attacker.example' } })).status).toBe(403);
   });
