@@ -119,6 +119,11 @@ export interface ChangeCaptureOptions {
    * consumer's clock (default: `handler`).
    */
   recoveryHandler?: (event: StreamBatchEvent, now: Date) => Promise<DynamoDBBatchResponse | StreamBatchResponse | void>;
+  /**
+   * Called when the change log cannot be written (a full or failing disk): captured changes are no
+   * longer durable (default: logged to stderr). A write whose intent cannot be logged is not made.
+   */
+  onLogError?: (error: Error) => void;
 }
 
 /** What {@link ChangeCapture.recover} found in the log. */
@@ -311,6 +316,7 @@ export class ChangeCapture {
   /** The consumer's clock for records of an earlier run: the time of its last logged change. */
   private readonly recoveryNow: Date;
   private readonly inheritedRecords: number;
+  private readonly onLogError: (error: Error) => void;
 
   constructor(options: ChangeCaptureOptions) {
     const shardCount = options.shardCount ?? 4;
@@ -333,6 +339,7 @@ export class ChangeCapture {
     });
     this.streamArn = `arn:aws:dynamodb:${this.region}:000000000000:table/${this.tableName}/stream/local`;
     this.recoveryHandler = options.recoveryHandler ?? ((event) => this.handler(event));
+    this.onLogError = options.onLogError ?? ((error) => console.error('change capture: the change log cannot be written', error));
     const startedAt = Date.now();
     this.startedAt = startedAt;
     // 10^23 + ms × 10^9: 24 digits, later than anything an earlier run on the same data can have issued.
@@ -412,7 +419,8 @@ export class ChangeCapture {
           }
         }
         summary.rebuilt += records.length;
-        this.changeLog.appendCommit(intent.id, records, intent.at);
+        const changeLog = this.changeLog;
+        this.logged(() => changeLog.appendCommit(intent.id, records, intent.at));
         this.openIntents.delete(intent.id);
       }
       if (shard.queue.length > 0) {
@@ -577,7 +585,12 @@ export class ChangeCapture {
           olds: before.map((image) => (image === undefined ? null : this.isRelevant(image) ? image : 0)),
           at: Date.now(),
         };
-        this.changeLog.appendIntent(intent);
+        try {
+          this.changeLog.appendIntent(intent);
+        } catch (error) {
+          this.onLogError(error as Error);
+          throw error; // the write is not made: it could not be made durable
+        }
         this.openIntents.set(intent.id, intent);
       }
       let result: T | undefined;
@@ -592,8 +605,8 @@ export class ChangeCapture {
       // Read back even when the write failed: a request can fail on the client after it was applied,
       // and DynamoDB streams it all the same. A refused condition simply leaves the image unchanged.
       const skipped = isBatch && !hasFailed ? this.unprocessedIds(result) : new Set<string>();
+      const processed = unique.map((key, index) => ({ key, before: before[index] })).filter(({ key }) => !skipped.has(key.id));
       try {
-        const processed = unique.map((key, index) => ({ key, before: before[index] })).filter(({ key }) => !skipped.has(key.id));
         const after = await Promise.all(processed.map(({ key }) => this.read(reader, key.key)));
         // Enqueued together and in request order, so a batch's records get consecutive numbers; the
         // commit is written in the same synchronous step, before any of them can be delivered.
@@ -603,7 +616,7 @@ export class ChangeCapture {
           if (record) records.push(record);
         }
         if (intent && this.changeLog) {
-          this.changeLog.appendCommit(intent.id, records, Date.now());
+          this.logged(() => this.changeLog!.appendCommit(intent!.id, records, Date.now()));
           this.openIntents.delete(intent.id);
         }
       } catch (error) {
@@ -667,7 +680,8 @@ export class ChangeCapture {
       } else if (before[index] !== undefined && this.isRelevant(before[index]!)) {
         console.error(`change capture: a change of ${key.id} cannot be rebuilt (its old image was not kept); run npm run rollups -- reconcile`);
       }
-      this.changeLog.appendCommit(earlier.intentId, records, Date.now(), [key.id]);
+      const changeLog = this.changeLog;
+      this.logged(() => changeLog.appendCommit(earlier.intentId, records, Date.now(), [key.id]));
       const intent = this.openIntents.get(earlier.intentId);
       if (intent) {
         const left = intent.keys.map((k, i) => ({ k, old: intent.olds[i]! })).filter(({ k }) => keyId(k, TABLE_DEFINITION.partitionKey, TABLE_DEFINITION.sortKey) !== key.id);
@@ -862,7 +876,16 @@ export class ChangeCapture {
   /** The checkpoint: every record of the shard up to `record` is done with. */
   private markApplied(shard: Shard, record: DynamoDBRecord): void {
     // Also while stopping: the log closes only once the pollers have ended.
-    this.changeLog?.appendApplied(shard.id, record.dynamodb!.SequenceNumber!);
+    this.logged(() => this.changeLog?.appendApplied(shard.id, record.dynamodb!.SequenceNumber!));
+  }
+
+  /** Runs a write to the change log; a failure is reported, not thrown (the change itself stands). */
+  private logged(write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      this.onLogError(error as Error);
+    }
   }
 
   /** Rewrites the log with what is live now: open intents and undelivered records. */
@@ -877,9 +900,10 @@ export class ChangeCapture {
   }
 
   private settle(): void {
-    if (this.changeLog && !this.isStopped) {
-      if (this.pending() === 0 && this.openIntents.size === 0 && this.inheritedIntents.length === 0) this.changeLog.clear();
-      else if (this.changeLog.needsCompaction()) this.compact();
+    const changeLog = this.changeLog;
+    if (changeLog && !this.isStopped) {
+      if (this.pending() === 0 && this.openIntents.size === 0 && this.inheritedIntents.length === 0) this.logged(() => changeLog.clear());
+      else if (changeLog.needsCompaction()) this.logged(() => this.compact());
     }
     if (this.pending() !== 0) return;
     for (const waiter of [...this.drainWaiters]) waiter();

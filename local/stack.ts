@@ -174,6 +174,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // The same batch size as the cloud event source mapping (lib/constructs/rollup.ts).
       batchSize: 1000,
       ...(dataDir ? { log: join(dataDir, CHANGE_LOG_FILE) } : {}),
+      onLogError: (error) =>
+        fatal(
+          new Error(
+            `无法写入数据目录中的变更日志（${error.message}），服务已停止。请检查磁盘空间后重新运行 npm start，` +
+              '再运行 npm run rollups -- reconcile 核对统计汇总。',
+          ),
+        ),
       ...options.capture,
     });
     // An orderly stop lets the rollup catch up for a while; what is left stays in the change log.
