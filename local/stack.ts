@@ -121,26 +121,33 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Stopped first of all: no new requests while the rest drains.
     stopFirst = () => http.close();
 
-    const dynamo: DynamoStandIn = await startDynamo({
-      ...(dataDir ? { path: join(dataDir, 'dynamo') } : {}),
-      allowedOrigins: http.origins,
-      onExit: (exit) =>
-        fatal(
-          new Error(
-            `本地 DynamoDB 替身（dynalite）进程意外退出（${describeExit(exit)}），服务无法继续，已停止。` +
-              (dataDir ? '数据目录中尚未汇总的变更会在下次启动时补发；' : '') +
-              '请重新运行 npm start。',
+    // Both stand-ins start at once (each is a process of its own); a failure stops the other too.
+    const [dynamoStart, s3Start] = await Promise.allSettled([
+      startDynamo({
+        ...(dataDir ? { path: join(dataDir, 'dynamo') } : {}),
+        allowedOrigins: http.origins,
+        onExit: (exit) =>
+          fatal(
+            new Error(
+              `本地 DynamoDB 替身（dynalite）进程意外退出（${describeExit(exit)}），服务无法继续，已停止。` +
+                (dataDir ? '数据目录中尚未汇总的变更会在下次启动时补发；' : '') +
+                '请重新运行 npm start。',
+            ),
           ),
-        ),
-    });
-    stops.push(() => dynamo.stop());
-    const s3: S3StandIn = await startS3({
-      directory: dataDir ? join(dataDir, 's3') : undefined,
-      buckets: [LOCAL_UPLOADS_BUCKET, LOCAL_REPORTS_BUCKET],
-      allowedOrigins: http.origins,
-      onGiveUp: (error) => fatal(new Error(`本地 S3 替身（s3rver）反复意外退出，服务已停止（${error.message}）。请重新运行 npm start。`)),
-    });
-    stops.push(() => s3.stop());
+      }),
+      startS3({
+        directory: dataDir ? join(dataDir, 's3') : undefined,
+        buckets: [LOCAL_UPLOADS_BUCKET, LOCAL_REPORTS_BUCKET],
+        allowedOrigins: http.origins,
+        onGiveUp: (error) => fatal(new Error(`本地 S3 替身（s3rver）反复意外退出，服务已停止（${error.message}）。请重新运行 npm start。`)),
+      }),
+    ]);
+    if (dynamoStart.status === 'fulfilled') stops.push(() => dynamoStart.value.stop());
+    if (s3Start.status === 'fulfilled') stops.push(() => s3Start.value.stop());
+    if (dynamoStart.status === 'rejected') throw dynamoStart.reason;
+    if (s3Start.status === 'rejected') throw s3Start.reason;
+    const dynamo: DynamoStandIn = dynamoStart.value;
+    const s3: S3StandIn = s3Start.value;
     http.serveFiles(s3.forward);
 
     const region = process.env.AWS_REGION ?? 'cn-north-1';

@@ -506,8 +506,13 @@ export async function ensureDemoData(options: EnsureDemoDataOptions): Promise<En
   const now = options.now ?? new Date();
 
   progress(`正在生成演示数据（${orders} 笔订单，种子 ${seed}）…`);
-  await uploadDemoLogos();
-  const { counts, generateMs, load, precomputed } = await generateAndLoadInWorker({ orders, seed, now: options.now?.toISOString() }, progress, now);
+  const logos = uploadDemoLogos();
+  const loading = generateAndLoadInWorker({ orders, seed, now: options.now?.toISOString() }, progress, now);
+  // Both run to their end before either outcome counts.
+  const [logosDone, loaded] = await Promise.allSettled([logos, loading]);
+  if (logosDone.status === 'rejected') throw logosDone.reason;
+  if (loaded.status === 'rejected') throw loaded.reason;
+  const { counts, generateMs, load, precomputed } = loaded.value;
   const generatedOrdersPerSecond = counts.orders / (generateMs / 1000);
   if (load.rejected > 0) {
     throw new Error(`demo data: ${load.rejected} events rejected, e.g. ${JSON.stringify(load.rejections.slice(0, 3))}`);
