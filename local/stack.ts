@@ -20,7 +20,7 @@ import { onDynamoClientCreated } from '#shared/db/client';
 import { rollupStreamFilterPatterns } from '#shared/db/table';
 import { logger } from '#shared/http/logger';
 import { ensureTable, LOCAL_CREDENTIALS, startDynamo, startS3, type DynamoStandIn, type S3StandIn, type StandInExit } from './embedded-servers';
-import { FILES_PREFIX, parseAllowedHosts, startLocalHttpServer, type LocalHttpServer, type ModuleHandler } from './http-server';
+import { FILES_PREFIX, parseAllowedHosts, startLocalHttpServer, type LocalHttpApp, type LocalHttpServer, type ModuleHandler } from './http-server';
 import { ChangeCapture, type RecoverySummary } from './change-capture';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -80,6 +80,18 @@ async function sessionSecretFile(dir: string): Promise<string> {
 
 function describeExit(exit: StandInExit): string {
   return exit.signal ? `信号 ${exit.signal}` : `退出码 ${exit.code}`;
+}
+
+/** The route tables and the handler of every module the local server runs. */
+async function loadApi(): Promise<LocalHttpApp> {
+  const { API_MODULES, LOCAL_MODULES, FALLBACK_MODULE } = await import('#functions/registry');
+  const modules = [...API_MODULES, ...LOCAL_MODULES];
+  const handlers = new Map<string, ModuleHandler>();
+  for (const module of modules) {
+    const entry = (await import(`../functions/${module.name}/index.ts`)) as { handler: ModuleHandler };
+    handlers.set(module.name, entry.handler);
+  }
+  return { modules, handlers, fallbackModule: FALLBACK_MODULE };
 }
 
 /** Starts everything; resolves once the API answers. */
@@ -167,6 +179,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       INGEST_API_KEY: process.env.INGEST_API_KEY || DEFAULT_INGEST_API_KEY,
       SESSION_SECRET_FILE: await sessionSecretFile(secretsDir),
     });
+    // The module handlers load meanwhile (their configuration is read on first use).
+    const loadingApi = loadApi();
+    loadingApi.catch(() => undefined); // awaited below; a failure surfaces there
     await ensureTable(dynamo.endpoint, LOCAL_TABLE, region);
 
     const { handler: rollupHandler } = await import('#functions/rollup/index');
@@ -214,17 +229,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (recovery.redelivered + recovery.unfinishedWrites > 0) progress('上次运行遗留的变更已全部汇总。');
     if (startupFailure) throw startupFailure;
 
-    const { API_MODULES, LOCAL_MODULES, FALLBACK_MODULE } = await import('#functions/registry');
+    const api = await loadingApi;
     const { setLocalRuntime } = await import('#functions/dev/runtime');
     setLocalRuntime({ pendingRecords: () => capture.pending() });
-    const modules = [...API_MODULES, ...LOCAL_MODULES];
-    const handlers = new Map<string, ModuleHandler>();
-    for (const module of modules) {
-      const entry = (await import(`../functions/${module.name}/index.ts`)) as { handler: ModuleHandler };
-      handlers.set(module.name, entry.handler);
-    }
     if (startupFailure) throw startupFailure;
-    http.serveApi({ modules, handlers, fallbackModule: FALLBACK_MODULE });
+    http.serveApi(api);
 
     return {
       url: http.url,
