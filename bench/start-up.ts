@@ -19,10 +19,14 @@ import { report } from './stores';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const ORDERS = process.env.BENCH_START_ORDERS;
 
-/** CPU seconds of this process's ended (and waited for) descendants. */
+/** CPU seconds of this process's ended (and waited for) descendants (Linux; NaN elsewhere). */
 function childrenCpuSeconds(): number {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[13]) + Number(fields[14])) / 100;
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 interface Started {
@@ -127,15 +131,16 @@ async function main(): Promise<void> {
     await stop(afterCrash);
     const crashCpu = childrenCpuSeconds() - cpu;
 
+    const cpuFigure = (seconds: number) => (Number.isFinite(seconds) ? Number(seconds.toFixed(1)) : 'n/a');
     report('start-up', {
       demoOrders: ORDERS ? Number(ORDERS) : 20_000,
       firstStartSeconds: Number(first.seconds.toFixed(1)),
-      firstStartCpuSeconds: Number(firstCpu.toFixed(1)),
+      firstStartCpuSeconds: cpuFigure(firstCpu),
       stopSeconds: Number(stopSeconds.toFixed(2)),
       restartSeconds: Number(again.seconds.toFixed(2)),
-      restartCpuSeconds: Number(restartCpu.toFixed(1)),
+      restartCpuSeconds: cpuFigure(restartCpu),
       restartAfterKillSeconds: Number(afterCrash.seconds.toFixed(2)),
-      restartAfterKillCpuSeconds: Number(crashCpu.toFixed(1)),
+      restartAfterKillCpuSeconds: cpuFigure(crashCpu),
       restartAfterKillRedelivered: Number(/补发 (\d+) 条/.exec(recovered)?.[1] ?? 0),
     });
   } finally {
