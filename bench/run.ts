@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const SECTIONS = ['ingest', 'sign-in', 'api-overhead', 'hot-item', 'rollup-throughput', 'statistics-latency', 'report-export', 'demo-load'];
+const SECTIONS = ['ingest', 'sign-in', 'api-overhead', 'hot-item', 'rollup-throughput', 'statistics-latency', 'report-export', 'demo-load', 'start-up'];
 
 interface Result {
   section: string;

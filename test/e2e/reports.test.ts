@@ -256,7 +256,8 @@ describe('statistics reports match the statistics API cell by cell', () => {
   }
 
   it('机构数据统计 by 机构所在地 and by type, as the page lists them', async () => {
-    for (const query of [{ regionBasis: 'institution' }, { regionBasis: 'institution', type: 'bank' }, { type: 'bank' }] as const) {
+    const queries: Record<string, string>[] = [{ regionBasis: 'institution' }, { regionBasis: 'institution', type: 'bank' }, { type: 'bank' }];
+    for (const query of queries) {
       const file = await exportAs('province', { kind: 'institutions', ...query });
       const table = await get('province', `/api/stats/institutions?pageSize=100&${new URLSearchParams(query)}`);
       const { sheet } = await download(file.downloadUrl);
