@@ -20,6 +20,7 @@ import { API_PREFIX, routeKey, type AnyRoute, type ApiModule } from '#shared/htt
 import { createRouter } from '#shared/http/router';
 import { errorResponse } from '#shared/http/middleware';
 import { AppError, PayloadTooLargeError } from '#shared/http/errors';
+import { runAsModule } from './permission-guard';
 
 export type ModuleHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -372,7 +373,10 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
             : { routeKey: '$default' },
           requestId,
         );
-        send(response, withRequestOrigin(await handler(event, lambdaContext(moduleName, requestId)), request, port));
+        const module = api.app.modules.find((candidate) => candidate.name === moduleName);
+        const invoke = () => handler(event, lambdaContext(moduleName, requestId));
+        // The module's declared permissions hold for its table calls, as IAM holds them in the cloud.
+        send(response, withRequestOrigin(await (module ? runAsModule(module, invoke) : invoke()), request, port));
       } catch (error) {
         send(response, errorResponse(error, requestId));
       }

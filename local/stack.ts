@@ -23,6 +23,7 @@ import { ensureTable, LOCAL_CREDENTIALS, startDynamo, startS3, type DynamoStandI
 import { FILES_PREFIX, parseAllowedHosts, startLocalHttpServer, type LocalHttpApp, type LocalHttpServer, type ModuleHandler } from './http-server';
 import { ChangeCapture, type RecoverySummary } from './change-capture';
 import { startLocalSmsTopic } from './sms-topic';
+import { guardTableAccess } from './permission-guard';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -225,7 +226,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           '…',
       );
     }
-    onDynamoClientCreated((client) => capture.attach(client));
+    onDynamoClientCreated((client) => {
+      capture.attach(client);
+      guardTableAccess(client);
+    });
     // Ready only once the earlier run's changes are rolled up: the counters are then complete.
     await capture.drain(30 * 60 * 1000);
     if (recovery.redelivered + recovery.unfinishedWrites > 0) progress('上次运行遗留的变更已全部汇总。');
