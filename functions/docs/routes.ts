@@ -1,5 +1,5 @@
 /** The OpenAPI document of the whole API, generated from every module's route table. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { buildOpenApiDocument } from '#shared/http/openapi';
 import { config } from '#shared/config';
