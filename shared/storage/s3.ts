@@ -1,26 +1,88 @@
 /**
- * The S3 client of this process and the presigning helpers. Uploads go straight from the browser to
- * S3 with a presigned POST whose policy limits type and size; downloads use short-lived presigned GETs.
+ * Presigned S3 URLs and HEAD checks. Uploads go straight from the browser to S3 with a presigned POST
+ * whose policy limits type and size; downloads use short-lived presigned GETs.
+ *
+ * These are signatures, not S3 requests, so they are made with the SDK's own SigV4 signer
+ * (`@smithy/signature-v4`) and the SDK's credential chain, without the S3 client: the client (its
+ * schemas, endpoint rules, XML protocol and checksums, ≈ 180 KB) stays out of the functions that only
+ * sign (docs/architecture.md, "Cold start and bundles"). The URLs, fields and policies are exactly the
+ * SDK's `getSignedUrl` and `createPresignedPost` output, which test/unit/s3-signing.test.ts checks
+ * for both partitions and the local path-style endpoint. Requests with a body use the SDK client
+ * (shared/storage/s3-client.ts).
  */
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { createPresignedPost, type PresignedPostOptions } from '@aws-sdk/s3-presigned-post';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { PresignedPostOptions } from '@aws-sdk/s3-presigned-post';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { Sha256 } from '@smithy/core/checksum';
+import { createScope, getSigningKey, SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { config } from '#shared/config';
 
-let client: S3Client | undefined;
+let credentials: AwsCredentialIdentityProvider | undefined;
 
-export function s3Client(): S3Client {
-  if (!client) {
-    const cfg = config();
-    client = new S3Client({
-      region: cfg.awsRegion,
-      ...(cfg.s3Endpoint ? { endpoint: cfg.s3Endpoint, forcePathStyle: true } : {}),
-      // Real S3 rejects browser POST uploads that carry SDK-computed checksums it cannot verify.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+/** The process's credentials, through the SDK's default chain (cached, refreshed when they expire). */
+function credentialProvider(): AwsCredentialIdentityProvider {
+  credentials ??= defaultProvider();
+  return credentials;
+}
+
+/** encodeURIComponent plus the characters it leaves that S3's signing encodes (RFC 3986). */
+function uriEncode(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** A bucket S3 serves under its own host name (`<bucket>.s3.<region>.<suffix>`). */
+function virtualHostable(bucket: string): boolean {
+  return /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket) && !/^\d+\.\d+\.\d+\.\d+$/.test(bucket);
+}
+
+interface S3Location {
+  protocol: string;
+  hostname: string;
+  port?: number;
+  /** The bucket's root: `/` (virtual-hosted) or `/<bucket>` (path-style). */
+  root: string;
+}
+
+/** Where a bucket is addressed: the local endpoint path-style, else S3's regional virtual-hosted name. */
+function locate(bucket: string, region: string, endpoint: string | undefined): S3Location {
+  if (endpoint) {
+    const url = new URL(endpoint);
+    return { protocol: url.protocol, hostname: url.hostname, ...(url.port ? { port: Number(url.port) } : {}), root: `${url.pathname.replace(/\/$/, '')}/${bucket}` };
   }
-  return client;
+  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return virtualHostable(bucket)
+    ? { protocol: 'https:', hostname: `${bucket}.s3.${region}.${suffix}`, root: '/' }
+    : { protocol: 'https:', hostname: `s3.${region}.${suffix}`, root: `/${bucket}` };
+}
+
+function formatUrl(location: S3Location, path: string, query: Record<string, string>): string {
+  const host = `${location.hostname}${location.port ? `:${location.port}` : ''}`;
+  const search = Object.keys(query)
+    .sort()
+    .map((name) => `${uriEncode(name)}=${uriEncode(query[name]!)}`)
+    .join('&');
+  return `${location.protocol}//${host}${path}${search ? `?${search}` : ''}`;
+}
+
+/** A presigned URL for one object: SigV4 in the query, payload unsigned, as the SDK's presigner makes it. */
+async function presignObject(method: 'GET' | 'HEAD', bucket: string, key: string, expiresSeconds: number, query: Record<string, string>): Promise<string> {
+  const cfg = config();
+  const location = locate(bucket, cfg.awsRegion, cfg.s3Endpoint);
+  const path = `${location.root.replace(/\/$/, '')}/${key.split('/').map(uriEncode).join('/')}`;
+  const signer = new SignatureV4({ service: 's3', region: cfg.awsRegion, credentials: credentialProvider(), sha256: Sha256, uriEscapePath: false, applyChecksum: false });
+  const signed = await signer.presign(
+    {
+      method,
+      protocol: location.protocol,
+      hostname: location.hostname,
+      ...(location.port ? { port: location.port } : {}),
+      path,
+      query,
+      headers: { host: `${location.hostname}${location.port ? `:${location.port}` : ''}`, 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' },
+    },
+    { expiresIn: expiresSeconds, unsignableHeaders: new Set(['content-type']), unhoistableHeaders: new Set() },
+  );
+  return formatUrl(location, signed.path, signed.query as Record<string, string>);
 }
 
 export interface UploadPolicy {
@@ -46,8 +108,45 @@ export function presignedPostOptions(policy: UploadPolicy): PresignedPostOptions
   };
 }
 
+const iso8601 = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * A presigned POST: the form fields and the policy signed with the SigV4 signing key, in the SDK's
+ * `createPresignedPost` order (the browser sends the fields in this order, the file last).
+ */
+export async function presignPost(options: PresignedPostOptions): Promise<{ url: string; fields: Record<string, string> }> {
+  const { Bucket, Key, Conditions = [], Fields = {}, Expires = 3600 } = options;
+  const cfg = config();
+  const now = new Date();
+  const signingDate = iso8601(now).replace(/[-:]/g, '');
+  const shortDate = signingDate.slice(0, 8);
+  const identity = await credentialProvider()();
+  const fields: Record<string, string> = {
+    ...Fields,
+    bucket: Bucket,
+    'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+    'X-Amz-Credential': `${identity.accessKeyId}/${createScope(shortDate, cfg.awsRegion, 's3')}`,
+    'X-Amz-Date': signingDate,
+    ...(identity.sessionToken ? { 'X-Amz-Security-Token': identity.sessionToken } : {}),
+  };
+  const conditions = new Set<string>();
+  for (const condition of Conditions) conditions.add(JSON.stringify(condition));
+  for (const [name, value] of Object.entries(fields)) conditions.add(JSON.stringify({ [name]: value }));
+  conditions.add(JSON.stringify({ key: Key }));
+  const policy = Buffer.from(
+    JSON.stringify({ expiration: iso8601(new Date(now.valueOf() + Expires * 1000)), conditions: [...conditions].map((item) => JSON.parse(item) as unknown) }),
+    'utf8',
+  ).toString('base64');
+  const signingKey = await getSigningKey(Sha256, identity, shortDate, cfg.awsRegion, 's3');
+  const hmac = new Sha256(signingKey);
+  hmac.update(Buffer.from(policy, 'utf8'));
+  const signature = Buffer.from(await hmac.digest()).toString('hex');
+  const location = locate(Bucket, cfg.awsRegion, cfg.s3Endpoint);
+  return { url: formatUrl(location, location.root, {}), fields: { ...fields, key: Key, Policy: policy, 'X-Amz-Signature': signature } };
+}
+
 export async function presignUpload(policy: UploadPolicy): Promise<{ url: string; fields: Record<string, string> }> {
-  return createPresignedPost(s3Client(), presignedPostOptions(policy));
+  return presignPost(presignedPostOptions(policy));
 }
 
 /** Content types of the files the project stores, by extension. */
@@ -81,28 +180,37 @@ export function contentDisposition(options: DownloadOptions): string {
 export async function presignDownload(bucket: string, key: string, expiresSeconds: number, options: DownloadOptions): Promise<string> {
   const extension = key.slice(key.lastIndexOf('.') + 1).toLowerCase();
   const contentType = FILE_CONTENT_TYPES[extension] ?? 'application/octet-stream';
-  return getSignedUrl(
-    s3Client(),
-    new GetObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      ResponseContentType: contentType,
-      ResponseContentDisposition: contentDisposition(options),
-      ResponseCacheControl: 'private, no-store',
-    }),
-    { expiresIn: expiresSeconds },
-  );
+  return presignObject('GET', bucket, key, expiresSeconds, {
+    'response-cache-control': 'private, no-store',
+    'response-content-disposition': contentDisposition(options),
+    'response-content-type': contentType,
+    'x-id': 'GetObject',
+  });
 }
 
-/** Size and type of an object, or undefined when it does not exist. */
+const HEAD_ATTEMPTS = 3;
+
+/**
+ * Size and type of an object, or undefined when it does not exist: a HEAD request on a presigned URL,
+ * retried like the SDK's standard mode (three attempts, backing off) when S3 or the network fails.
+ */
 export async function headObject(bucket: string, key: string): Promise<{ size: number; contentType?: string } | undefined> {
-  try {
-    const head = await s3Client().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return { size: head.ContentLength ?? 0, contentType: head.ContentType };
-  } catch (error) {
-    const name = (error as Error).name;
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (name === 'NotFound' || name === 'NoSuchKey' || status === 404) return undefined;
-    throw error;
+  for (let attempt = 1; ; attempt += 1) {
+    let response: Response | undefined;
+    let failure: unknown;
+    try {
+      response = await fetch(await presignObject('HEAD', bucket, key, 60, {}), { method: 'HEAD' });
+    } catch (error) {
+      failure = error;
+    }
+    if (response?.ok) {
+      return { size: Number(response.headers.get('content-length') ?? 0), contentType: response.headers.get('content-type') ?? undefined };
+    }
+    if (response?.status === 404) return undefined;
+    const transient = !response || response.status >= 500 || response.status === 429;
+    if (!transient || attempt === HEAD_ATTEMPTS) {
+      throw new Error(`S3 HEAD ${bucket}/${key}: ${response ? `status ${response.status}` : String(failure)}`, { cause: failure });
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * 2 ** attempt));
   }
 }
