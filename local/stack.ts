@@ -121,6 +121,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const { API_MODULES, LOCAL_MODULES, FALLBACK_MODULE } = await import('#functions/registry');
     const { setLocalRuntime } = await import('#functions/dev/runtime');
     setLocalRuntime({ pendingRecords: () => capture.pending() });
+    // The deployed docs function serves the generated document; locally it includes the dev routes.
+    const { useLocalDocument } = await import('#functions/docs/routes');
+    const { buildOpenApiDocument } = await import('#shared/http/openapi');
+    useLocalDocument((version) => buildOpenApiDocument([...API_MODULES, ...LOCAL_MODULES], version, true));
     const modules = [...API_MODULES, ...LOCAL_MODULES];
     const handlers = new Map<string, ModuleHandler>();
     for (const module of modules) {
