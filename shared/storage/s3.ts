@@ -2,7 +2,7 @@
  * Presigned S3 URLs and HEAD checks. Uploads go straight from the browser to S3 with a presigned POST
  * whose policy limits type and size; downloads use short-lived presigned GETs.
  *
- * These are signatures, not S3 requests, so they are made with the SDK's own SigV4 signer
+ * These are signatures (and one bodiless HEAD), so they are made with the SDK's own SigV4 signer
  * (`@smithy/signature-v4`) and the SDK's credential chain, without the S3 client: the client (its
  * schemas, endpoint rules, XML protocol and checksums, ≈ 180 KB) stays out of the functions that only
  * sign (docs/architecture.md, "Cold start and bundles"). The URLs, fields and policies are exactly the
@@ -11,19 +11,10 @@
  * (shared/storage/s3-client.ts).
  */
 import type { PresignedPostOptions } from '@aws-sdk/s3-presigned-post';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Sha256 } from '@smithy/core/checksum';
-import { createScope, getSigningKey, SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { createScope, getSigningKey } from '@smithy/signature-v4';
+import { awsCredentials, awsDnsSuffix, awsSigner, signedFetch } from '#shared/aws/signed-request';
 import { config } from '#shared/config';
-
-let credentials: AwsCredentialIdentityProvider | undefined;
-
-/** The process's credentials, through the SDK's default chain (cached, refreshed when they expire). */
-function credentialProvider(): AwsCredentialIdentityProvider {
-  credentials ??= defaultProvider();
-  return credentials;
-}
 
 /** encodeURIComponent plus the characters it leaves that S3's signing encodes (RFC 3986). */
 function uriEncode(text: string): string {
@@ -49,7 +40,7 @@ function locate(bucket: string, region: string, endpoint: string | undefined): S
     const url = new URL(endpoint);
     return { protocol: url.protocol, hostname: url.hostname, ...(url.port ? { port: Number(url.port) } : {}), root: `${url.pathname.replace(/\/$/, '')}/${bucket}` };
   }
-  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  const suffix = awsDnsSuffix(region);
   return virtualHostable(bucket)
     ? { protocol: 'https:', hostname: `${bucket}.s3.${region}.${suffix}`, root: '/' }
     : { protocol: 'https:', hostname: `s3.${region}.${suffix}`, root: `/${bucket}` };
@@ -64,12 +55,17 @@ function formatUrl(location: S3Location, path: string, query: Record<string, str
   return `${location.protocol}//${host}${path}${search ? `?${search}` : ''}`;
 }
 
+/** The path of an object under its bucket's root, each segment encoded as S3's signing expects. */
+function objectPath(location: S3Location, key: string): string {
+  return `${location.root.replace(/\/$/, '')}/${key.split('/').map(uriEncode).join('/')}`;
+}
+
 /** A presigned URL for one object: SigV4 in the query, payload unsigned, as the SDK's presigner makes it. */
-async function presignObject(method: 'GET' | 'HEAD', bucket: string, key: string, expiresSeconds: number, query: Record<string, string>): Promise<string> {
+async function presignObject(method: 'GET', bucket: string, key: string, expiresSeconds: number, query: Record<string, string>): Promise<string> {
   const cfg = config();
   const location = locate(bucket, cfg.awsRegion, cfg.s3Endpoint);
-  const path = `${location.root.replace(/\/$/, '')}/${key.split('/').map(uriEncode).join('/')}`;
-  const signer = new SignatureV4({ service: 's3', region: cfg.awsRegion, credentials: credentialProvider(), sha256: Sha256, uriEscapePath: false, applyChecksum: false });
+  const path = objectPath(location, key);
+  const signer = awsSigner('s3', cfg.awsRegion, { uriEscapePath: false, applyChecksum: false });
   const signed = await signer.presign(
     {
       method,
@@ -120,7 +116,7 @@ export async function presignPost(options: PresignedPostOptions): Promise<{ url:
   const now = new Date();
   const signingDate = iso8601(now).replace(/[-:]/g, '');
   const shortDate = signingDate.slice(0, 8);
-  const identity = await credentialProvider()();
+  const identity = await awsCredentials()();
   const fields: Record<string, string> = {
     ...Fields,
     bucket: Bucket,
@@ -188,29 +184,15 @@ export async function presignDownload(bucket: string, key: string, expiresSecond
   });
 }
 
-const HEAD_ATTEMPTS = 3;
-
 /**
- * Size and type of an object, or undefined when it does not exist: a HEAD request on a presigned URL,
- * retried like the SDK's standard mode (three attempts, backing off) when S3 or the network fails.
+ * Size and type of an object, or undefined when it does not exist: one signed HEAD request, retried
+ * like the SDK's standard mode when S3 or the network fails (shared/aws/signed-request.ts).
  */
 export async function headObject(bucket: string, key: string): Promise<{ size: number; contentType?: string } | undefined> {
-  for (let attempt = 1; ; attempt += 1) {
-    let response: Response | undefined;
-    let failure: unknown;
-    try {
-      response = await fetch(await presignObject('HEAD', bucket, key, 60, {}), { method: 'HEAD' });
-    } catch (error) {
-      failure = error;
-    }
-    if (response?.ok) {
-      return { size: Number(response.headers.get('content-length') ?? 0), contentType: response.headers.get('content-type') ?? undefined };
-    }
-    if (response?.status === 404) return undefined;
-    const transient = !response || response.status >= 500 || response.status === 429;
-    if (!transient || attempt === HEAD_ATTEMPTS) {
-      throw new Error(`S3 HEAD ${bucket}/${key}: ${response ? `status ${response.status}` : String(failure)}`, { cause: failure });
-    }
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * 2 ** attempt));
-  }
+  const cfg = config();
+  const location = locate(bucket, cfg.awsRegion, cfg.s3Endpoint);
+  const url = new URL(formatUrl(location, objectPath(location, key), {}));
+  const response = await signedFetch({ service: 's3', region: cfg.awsRegion, method: 'HEAD', url, accept: [404], signing: { uriEscapePath: false } });
+  if (response.status === 404) return undefined;
+  return { size: Number(response.headers.get('content-length') ?? 0), contentType: response.headers.get('content-type') ?? undefined };
 }
