@@ -7,7 +7,7 @@ import { RemovalPolicy, Validations, type Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Charset, NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { FUNCTION_BUNDLE, PROJECT_ROOT } from '../bundling';
 import { acknowledgeManagedPolicy, acknowledgeWildcardResource } from './nag';
@@ -32,13 +32,16 @@ export function functionBundling(): BundlingOptions {
     target,
     mainFields: [...mainFields],
     minify,
-    charset: Charset.UTF8,
     sourceMap: sourcemap,
     sourcesContent,
     keepNames,
     banner,
     externalModules: [...external],
-    esbuildArgs: Object.fromEntries(Object.entries(alias).map(([from, to]) => [`--alias:${from}`, to])),
+    esbuildArgs: {
+      // NodejsFunction accepts `charset` but does not pass it to esbuild (aws-cdk-lib 2.276.0): say it here.
+      '--charset': charset,
+      ...Object.fromEntries(Object.entries(alias).map(([from, to]) => [`--alias:${from}`, to])),
+    },
     // Bundle the pinned SDK the tests run against, not whichever version the runtime ships.
     bundleAwsSDK: true,
     forceDockerBundling: false,
