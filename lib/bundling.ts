@@ -29,15 +29,15 @@ const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const r
  * - ESM, `module` before `main`: the SDK's and zod's ES builds, which esbuild can trim (tree shaking);
  * - minified, and `charset: utf8`: Chinese text (the region names, the messages) as UTF-8 rather
  *   than `\uXXXX` escapes, 40 KB less where the region table is bundled;
- * - no externals: the pinned AWS SDK is bundled, not the runtime's. Loading the runtime's copy (many
- *   unminified CommonJS files) took twice as long as the bundled, trimmed one, and the version the
- *   tests ran against is the version deployed;
+ * - no externals: the pinned AWS SDK is bundled, not the runtime's. Loading an SDK like the runtime's
+ *   (the packages' CommonJS files from node_modules) took about twice as long as the bundled, trimmed
+ *   one, and the version the tests ran against is the version deployed;
  * - the SDK's default credential chain is replaced by its first link (shared/aws/env-credentials.ts):
  *   Lambda's credentials are in the environment, and the rest of the chain is ≈ 90 KB per function;
  * - a source map is written next to each bundle (names and lines, not the sources: `sourcesContent`
- *   off), but not loaded at start: `--enable-source-maps` cost 10–40 % of the module load. Logged
- *   errors are mapped back to the TypeScript sources through it when they are logged
- *   (shared/observability/stack-trace.ts).
+ *   off), but not loaded at start: `--enable-source-maps` made the module load take 8–23 % more CPU
+ *   (11–91 % with maps that carried the sources). Logged errors are mapped back to the TypeScript
+ *   sources through it when they are logged (shared/observability/stack-trace.ts).
  */
 export const FUNCTION_BUNDLE = {
   platform: 'node',
