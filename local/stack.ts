@@ -88,6 +88,10 @@ function describeExit(exit: StandInExit): string {
 async function loadApi(): Promise<LocalHttpApp> {
   const { API_MODULES, LOCAL_MODULES, FALLBACK_MODULE } = await import('#functions/registry');
   const modules = [...API_MODULES, ...LOCAL_MODULES];
+  // The deployed docs function serves the generated document; locally it includes the dev routes.
+  const { useLocalDocument } = await import('#functions/docs/routes');
+  const { buildOpenApiDocument } = await import('#shared/http/openapi');
+  useLocalDocument((version) => buildOpenApiDocument(modules, version, true));
   const handlers = new Map<string, ModuleHandler>();
   for (const module of modules) {
     const entry = (await import(`../functions/${module.name}/index.ts`)) as { handler: ModuleHandler };

@@ -19,7 +19,8 @@ import { BadRequestError } from '#shared/http/errors';
 import { presentAuditEntry } from '#shared/views/audit';
 import { config } from '#shared/config';
 import { NATION_CODE } from '#shared/reference/regions';
-import { presignDownload, s3Client } from '#shared/storage/s3';
+import { presignDownload } from '#shared/storage/s3';
+import { s3Client } from '#shared/storage/s3-client';
 import { periodLabel } from '#shared/statistics/period';
 import { industries, institutionRows, regionRows, STATS_PARENT_LEVELS } from '#shared/statistics/queries';
 import {

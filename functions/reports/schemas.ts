@@ -1,5 +1,5 @@
 /** The reports module's request and answer schemas (docs/api.md, `POST /reports`). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditFilterFields } from '#shared/audit-scope';
 import { regionCodeSchema } from '#shared/http/schemas';
 import { INSTITUTION_TYPE_CODES } from '#shared/reference/institution-types';

@@ -3,7 +3,7 @@
  * with what result — in Chinese for the console and the export. Phones are masked unless the viewer
  * administers the person they belong to (a city user its institutions' specialists).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Caller } from '#shared/auth/caller';
 import { ROLE_NAMES } from '#shared/auth/caller';
 import { maskPhonesIn } from '#shared/http/logger';

@@ -7,7 +7,7 @@
 import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { s3Client } from '#shared/storage/s3';
+import { s3Client } from '#shared/storage/s3-client';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, ensureDemoAccounts } from '#tools/demo/accounts';
 import { LOCAL_UPLOADS_BUCKET } from '#local/stack';
 import { loginWithPassword, useLocalStack } from './harness';
