@@ -73,6 +73,37 @@ export function financingKey(kind: FinancingKind, id: string): ItemKey {
   return { pk: `${name}#${id}`, sk: name };
 }
 
+/**
+ * The open-demand index (督办, docs/data-model.md, "Overdue demands"): an order carries these keys while
+ * it waits — `submitted` (for an institution) or `docking` (for a decision) — and loses them with the
+ * write that moves it on, so each index partition holds exactly the waiting orders of a region, oldest
+ * first: gsi1 its province's, gsi2 its city's, gsi3 the nation's.
+ */
+export function openDemandIndexKeys(state: 'submitted' | 'docking', provinceCode: string, cityCode: string, openedAt: string, orderId: string) {
+  const sort = `${openedAt}#${orderId}`;
+  return {
+    gsi1pk: `OPENP#${state}#${provinceCode}`,
+    gsi1sk: sort,
+    gsi2pk: `OPENC#${state}#${cityCode}`,
+    gsi2sk: sort,
+    gsi3pk: `OPENN#${state}`,
+    gsi3sk: sort,
+  };
+}
+
+/** The open-demand index partition of a region (nation, province or city) and its index. */
+export function openDemandPartition(state: 'submitted' | 'docking', level: 'nation' | 'province' | 'city', code: string): { index: 'gsi1' | 'gsi2' | 'gsi3'; pk: string } {
+  if (level === 'nation') return { index: 'gsi3', pk: `OPENN#${state}` };
+  if (level === 'province') return { index: 'gsi1', pk: `OPENP#${state}#${code}` };
+  return { index: 'gsi2', pk: `OPENC#${state}#${code}` };
+}
+
+/** Enterprises by credit code (gsi1): who already holds a code, for the 数据质量 rule at registration. */
+export const creditCodeIndexKey = (creditCode: string, registeredAt: string, enterpriseId: string) => ({
+  gsi1pk: `CREDITCODE#${creditCode}`,
+  gsi1sk: `${registeredAt}#${enterpriseId}`,
+});
+
 // ---- institutions and specialists -----------------------------------------------------------
 
 /** Sort orders are zero-padded to this width in the list index, so 0–999999 sort numerically. */
