@@ -15,6 +15,8 @@ import { ROLLUP_SOURCE_ENTITIES } from '#shared/db/table';
 import { feedEntries, feedItems } from '#shared/rollups/feed';
 import { addContributions, DeltaAccumulator, firstDayInWindow, type CounterDelta } from '#shared/rollups/contributions';
 import { COUNTER_ENTITY, counterItem, isBookkeepingAttribute } from '#shared/rollups/counter-items';
+import { isOutsideOpenWindow } from '#shared/rollups/open-demands';
+import { flagItemId, QUALITY_FLAG_ENTITY, qualityFlagItems } from '#shared/rollups/quality';
 import type { Progress } from './store';
 
 const SCAN_SEGMENTS = 4;
@@ -54,11 +56,12 @@ export async function computeCounters(
   now: Date,
   progress: Progress = () => undefined,
   onItem: (item: Record<string, unknown>) => void = () => undefined,
-): Promise<{ computed: Map<string, CounterDelta>; stored: Record<string, unknown>[] }> {
+): Promise<{ computed: Map<string, CounterDelta>; stored: Record<string, unknown>[]; flags: { computed: Map<string, Record<string, unknown>>; stored: Record<string, unknown>[] } }> {
   const acc = new DeltaAccumulator();
   const stored: Record<string, unknown>[] = [];
+  const flags = { computed: new Map<string, Record<string, unknown>>(), stored: [] as Record<string, unknown>[] };
   let seen = 0;
-  const values: Record<string, AttributeValue> = { ':stat': { S: COUNTER_ENTITY } };
+  const values: Record<string, AttributeValue> = { ':stat': { S: COUNTER_ENTITY }, ':flag': { S: QUALITY_FLAG_ENTITY } };
   ROLLUP_SOURCE_ENTITIES.forEach((entity, i) => (values[`:e${i}`] = { S: entity }));
   await scan(
     { expression: `#entity IN (${Object.keys(values).join(', ')})`, names: { '#entity': 'entity' }, values },
@@ -68,7 +71,12 @@ export async function computeCounters(
           stored.push(item);
           continue;
         }
+        if (item.entity === QUALITY_FLAG_ENTITY) {
+          flags.stored.push(item);
+          continue;
+        }
         addContributions(item, acc, 1, now);
+        for (const flag of qualityFlagItems(item)) flags.computed.set(flagItemId(flag), flag);
         onItem(item);
         seen += 1;
       }
@@ -77,7 +85,7 @@ export async function computeCounters(
   );
   const computed = new Map<string, CounterDelta>();
   for (const entry of acc.nonEmpty()) computed.set(`${entry.ref.pk}|${entry.ref.sk}`, entry);
-  return { computed, stored };
+  return { computed, stored, flags };
 }
 
 /** Puts or deletes in calls of 25, several in flight, with a progress line now and then. */
@@ -96,13 +104,14 @@ export async function rebuildRollups(options: { now?: Date; progress?: Progress 
   const now = options.now ?? new Date();
   const progress = options.progress ?? (() => undefined);
   const feed: Record<string, unknown>[] = [];
-  const { computed, stored } = await computeCounters(now, progress, (item) => {
+  const { computed, stored, flags } = await computeCounters(now, progress, (item) => {
     for (const entry of feedEntries(undefined, item)) feed.push(...feedItems(entry, now));
   });
-  const stale = stored.filter((item) => !computed.has(`${item.pk}|${item.sk}`));
+  const stale = [...stored.filter((item) => !computed.has(`${item.pk}|${item.sk}`)), ...flags.stored.filter((item) => !flags.computed.has(flagItemId(item)))];
   await writeAll(stale.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })), progress, '已清除旧汇总');
   await writeAll([...computed.values()].map((entry) => ({ PutRequest: { Item: counterItem(entry) } })), progress, '已写入汇总');
   await writeAll(feed.map((item) => ({ PutRequest: { Item: item } })), progress, '已写入融资动态');
+  await writeAll([...flags.computed.values()].map((item) => ({ PutRequest: { Item: item } })), progress, '已写入数据质量预警');
   return { baseCounters: computed.size, removed: stale.length };
 }
 
@@ -114,10 +123,17 @@ export interface Drift {
   expected: number | string | null;
 }
 
+/** A copy with object keys sorted at every level, so that two items compare by content. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])]));
+  return value;
+}
+
 /** Compares stored counters with a recomputation; returns every difference. */
 export async function reconcileRollups(options: { now?: Date; progress?: Progress } = {}): Promise<{ checked: number; drifts: Drift[] }> {
   const now = options.now ?? new Date();
-  const { computed, stored } = await computeCounters(now, options.progress);
+  const { computed, stored, flags } = await computeCounters(now, options.progress);
   const firstDay = firstDayInWindow(now);
   const drifts: Drift[] = [];
   const seen = new Set<string>();
@@ -126,6 +142,7 @@ export async function reconcileRollups(options: { now?: Date; progress?: Progres
     seen.add(id);
     // Day items outside the window are expiring housekeeping, not counters anyone reads.
     if (item.kind === 'day' && String(item.day) < firstDay) continue;
+    if (isOutsideOpenWindow(item, now)) continue;
     const expected = computed.get(id);
     const names = new Set([...Object.keys(item).filter((name) => !isBookkeepingAttribute(name)), ...(expected ? [...expected.values.keys(), ...expected.firsts.keys()] : [])]);
     for (const name of names) {
@@ -142,5 +159,16 @@ export async function reconcileRollups(options: { now?: Date; progress?: Progres
       drifts.push({ pk: entry.ref.pk, sk: entry.ref.sk, attribute: name, stored: null, expected: value });
     }
   }
-  return { checked: stored.length, drifts };
+  // The 数据质量 list: exactly the items the records' warnings give, each as the record says.
+  const storedFlags = new Map(flags.stored.map((item) => [flagItemId(item), item]));
+  for (const [id, item] of storedFlags) {
+    const expected = flags.computed.get(id);
+    const have = JSON.stringify(sortedKeys(item));
+    const want = expected ? JSON.stringify(sortedKeys(expected)) : null;
+    if (have !== want) drifts.push({ pk: String(item.pk), sk: String(item.sk), attribute: 'item', stored: have, expected: want });
+  }
+  for (const [id, item] of flags.computed) {
+    if (!storedFlags.has(id)) drifts.push({ pk: String(item.pk), sk: String(item.sk), attribute: 'item', stored: null, expected: JSON.stringify(sortedKeys(item)) });
+  }
+  return { checked: stored.length + flags.stored.length, drifts };
 }

@@ -200,6 +200,49 @@ export const institutionStatKey = (scopeCode: string, period: StatPeriod, instit
 });
 export const INSTITUTION_STAT_SK_PREFIX = 'INST#';
 
+// ---- open-demand counters (督办) ---------------------------------------------------------------
+
+/**
+ * Open-demand counters of a region's children, one partition per region and waiting state
+ * (docs/data-model.md, "Overdue demands"): `T#<child>` all waiting orders, `D<day>#<child>` those that
+ * started waiting on a day (recent days only), `C<day>#T#<child>` those that stopped waiting on a day
+ * and `C<day>#<open day>#<child>` the same by the day they had started (both for the last few days).
+ */
+export const openCounterPartition = (parentCode: string, state: string): string => `OPEN#${parentCode}#${state}`;
+export const openTotalKey = (parentCode: string, state: string, child: string): ItemKey => ({ pk: openCounterPartition(parentCode, state), sk: `T#${child}` });
+export const openDayKey = (parentCode: string, state: string, day: string, child: string): ItemKey => ({ pk: openCounterPartition(parentCode, state), sk: `D${day}#${child}` });
+export const closedTotalKey = (parentCode: string, state: string, closeDay: string, child: string): ItemKey => ({
+  pk: openCounterPartition(parentCode, state),
+  sk: `C${closeDay}#T#${child}`,
+});
+export const closedDayKey = (parentCode: string, state: string, closeDay: string, openDay: string, child: string): ItemKey => ({
+  pk: openCounterPartition(parentCode, state),
+  sk: `C${closeDay}#${openDay}#${child}`,
+});
+
+/** The same per institution for accepted orders inside a scope (the enterprises' nation, province or city). */
+export const openInstitutionPartition = (scopeCode: string): string => `OPENI#${scopeCode}#docking`;
+export const openInstitutionTotalKey = (scopeCode: string, institutionId: number): ItemKey => ({ pk: openInstitutionPartition(scopeCode), sk: `T#${padId(institutionId)}` });
+export const openInstitutionDayKey = (scopeCode: string, day: string, institutionId: number): ItemKey => ({
+  pk: openInstitutionPartition(scopeCode),
+  sk: `D${day}#${padId(institutionId)}`,
+});
+
+// ---- 数据质量 warnings ----------------------------------------------------------------------------
+
+/**
+ * A 数据质量 warning in the list of a region (nation, province, city): all rules newest first in the
+ * table partition, one rule in gsi3. Deterministic keys: the rollup rewrites the same item.
+ */
+export function qualityFlagKeys(regionCode: string, flaggedAt: string, rule: string, kind: string, id: string) {
+  return {
+    pk: `QFLAG#${regionCode}`,
+    sk: `${flaggedAt}#${rule}#${kind}#${id}`,
+    gsi3pk: `QFLAG#${regionCode}#${rule}`,
+    gsi3sk: `${flaggedAt}#${kind}#${id}`,
+  };
+}
+
 // ---- financing dynamics feed ----------------------------------------------------------------
 
 export const FEED_KINDS = ['loan', 'demand', 'enterprise', 'institution'] as const;
