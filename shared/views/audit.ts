@@ -36,6 +36,7 @@ export const AUDIT_ACTION_NAMES: Readonly<Record<string, string>> = {
   'specialist.disable': '禁用专管员',
   'specialist.delete': '删除专管员',
   'report.export': '导出报表',
+  'quality.check': '核查数据质量预警',
 };
 
 export const TARGET_TYPE_NAMES: Readonly<Record<string, string>> = {
@@ -43,6 +44,9 @@ export const TARGET_TYPE_NAMES: Readonly<Record<string, string>> = {
   institution: '金融机构',
   specialist: '专管员',
   report: '报表',
+  order: '订单',
+  enterprise: '企业',
+  product: '金融产品',
 };
 
 export const auditEntryViewSchema = z.object({
