@@ -639,7 +639,9 @@ const some = (total: number, share: number) => Math.max(1, Math.round(total * sh
  * Plants what 数据质量 warns about (shared/financing/quality.ts), so that the page shows something
  * on a fresh demo: enterprises registered again under another's credit code with another name, some
  * in a retired district code, acceptances by a disabled institution, loans far above the intended
- * amount and events that reached the platform weeks late. Returns the enterprises it added.
+ * amount and events that reached the platform weeks late; and accepted demands still without a
+ * decision weeks later (督办's 对接超时; demands never accepted occur naturally). Returns the
+ * enterprises it added.
  */
 function addDataQualityCases(
   random: Random,
@@ -703,6 +705,24 @@ function addDataQualityCases(
     const event = random.pick(loans);
     const base = intended.get(String(event.data.orderId)) ?? 0;
     event.data = { ...event.data, loanAmount: Math.max(1_000, Math.ceil((base * random.between(1.6, 2.4)) / 1_000) * 1_000) };
+  }
+
+  // Decisions still pending weeks after acceptance (督办's 对接超时), a few of them in the demo city.
+  const submitted = new Map(events.filter((event) => event.type === 'order.submitted').map((event) => [String(event.data.orderId), String(event.data.enterpriseId)]));
+  const districtOf = new Map(events.filter((event) => event.type === 'enterprise.registered').map((event) => [String(event.data.enterpriseId), String(event.data.districtCode)]));
+  const acceptedAt = new Map(acceptances.map((event) => [String(event.data.orderId), event.time]));
+  const pending = events.filter((event) => {
+    if (event.type !== 'order.loaned' && event.type !== 'order.rejected') return false;
+    const accepted = acceptedAt.get(String(event.data.orderId)) ?? 0;
+    return accepted > nowMs - 90 * DAY_MS && accepted < nowMs - 32 * DAY_MS;
+  });
+  const inDemoCity = pending.filter((event) => districtOf.get(submitted.get(String(event.data.orderId)) ?? '')?.startsWith(DEMO_CITY.slice(0, 4)));
+  const undecided = new Set<string>();
+  for (const event of inDemoCity.slice(0, 3)) undecided.add(String(event.data.orderId));
+  for (let i = 0; i < some(pending.length, 0.02) && pending.length > 0; i += 1) undecided.add(String(random.pick(pending).data.orderId));
+  for (let i = events.length - 1; i >= 0; i -= 1) {
+    const event = events[i]!;
+    if (['order.loaned', 'order.rejected', 'order.defaulted'].includes(event.type) && undecided.has(String(event.data.orderId))) events.splice(i, 1);
   }
 
   // Events that reached the platform weeks after they happened.
