@@ -175,7 +175,7 @@ describe.skipIf(!hasChromium)('the console’s layout in Chromium', () => {
             }
             if (path === '/supervision') {
               // The overdue list of the other rule has two more columns (受理时间, 受理机构).
-              await page.locator('.el-radio-button', { hasText: '对接超时' }).first().click();
+              await page.locator('[aria-label="超时规则"] .el-radio-button', { hasText: '对接超时' }).click();
               await settle(page);
               problems.push(...(await headerProblems(page, `${path} (对接超时)`)));
             }

@@ -665,8 +665,9 @@ function addDataQualityCases(
   }
 
   // Districts that were merged away, still sent by a portal.
-  for (let i = 0; i < some(registrations.length, 0.0005); i += 1) {
-    const retired = random.pick(RETIRED_DISTRICTS);
+  for (let i = 0; i < Math.max(2, some(registrations.length, 0.0005)); i += 1) {
+    // The first two in the demo city (开元区 and 鼓浪屿区, now 思明区), so its user sees some too.
+    const retired = i < 2 ? RETIRED_DISTRICTS.find((entry) => entry.code === (i === 0 ? '350204' : '350202'))! : random.pick(RETIRED_DISTRICTS);
     const industry = random.pick(INDUSTRY_CODES);
     const form = enterpriseForm(random, industry);
     const place = placeOf(retired.successor);
@@ -707,16 +708,35 @@ function addDataQualityCases(
     event.data = { ...event.data, loanAmount: Math.max(1_000, Math.ceil((base * random.between(1.6, 2.4)) / 1_000) * 1_000) };
   }
 
-  // Decisions still pending weeks after acceptance (督办's 对接超时), a few of them in the demo city.
   const submitted = new Map(events.filter((event) => event.type === 'order.submitted').map((event) => [String(event.data.orderId), String(event.data.enterpriseId)]));
   const districtOf = new Map(events.filter((event) => event.type === 'enterprise.registered').map((event) => [String(event.data.enterpriseId), String(event.data.districtCode)]));
-  const acceptedAt = new Map(acceptances.map((event) => [String(event.data.orderId), event.time]));
+  const inCity = (orderId: string) => districtOf.get(submitted.get(orderId) ?? '')?.startsWith(DEMO_CITY.slice(0, 4)) ?? false;
+  const submittedAt = new Map(events.filter((event) => event.type === 'order.submitted').map((event) => [String(event.data.orderId), event.time]));
+
+  // Demands of the demo city never taken up (督办's 待受理超时): their acceptance and what followed dropped.
+  const unanswered = new Set(
+    acceptances
+      .filter((event) => inCity(String(event.data.orderId)))
+      .filter((event) => {
+        const at = submittedAt.get(String(event.data.orderId)) ?? 0;
+        return at > nowMs - 60 * DAY_MS && at < nowMs - 10 * DAY_MS;
+      })
+      .slice(0, 2)
+      .map((event) => String(event.data.orderId)),
+  );
+  for (let i = events.length - 1; i >= 0; i -= 1) {
+    const event = events[i]!;
+    if (event.type !== 'order.submitted' && event.type.startsWith('order.') && unanswered.has(String(event.data.orderId))) events.splice(i, 1);
+  }
+
+  // Decisions still pending weeks after acceptance (督办's 对接超时), a few of them in the demo city.
+  const acceptedAt = new Map(events.filter((event) => event.type === 'order.accepted').map((event) => [String(event.data.orderId), event.time]));
   const pending = events.filter((event) => {
     if (event.type !== 'order.loaned' && event.type !== 'order.rejected') return false;
     const accepted = acceptedAt.get(String(event.data.orderId)) ?? 0;
     return accepted > nowMs - 90 * DAY_MS && accepted < nowMs - 32 * DAY_MS;
   });
-  const inDemoCity = pending.filter((event) => districtOf.get(submitted.get(String(event.data.orderId)) ?? '')?.startsWith(DEMO_CITY.slice(0, 4)));
+  const inDemoCity = pending.filter((event) => inCity(String(event.data.orderId)));
   const undecided = new Set<string>();
   for (const event of inDemoCity.slice(0, 3)) undecided.add(String(event.data.orderId));
   for (let i = 0; i < some(pending.length, 0.02) && pending.length > 0; i += 1) undecided.add(String(random.pick(pending).data.orderId));
