@@ -11,6 +11,16 @@ import tseslint from 'typescript-eslint';
 const CONTRACT_MESSAGE = 'shared/contract/ is imported by the site: it imports nothing, not even other shared/ modules (docs/architecture.md)';
 const SITE_MESSAGE = 'the site is built apart and imports no server code but shared/contract/ (docs/architecture.md)';
 
+/**
+ * `import { z } from 'zod'` is zod's whole namespace object, which no bundler can trim: every locale,
+ * JSON-schema import and more, about 370 KB in each function bundle (docs/architecture.md, "Cold start
+ * and bundles"). `import * as z from 'zod'` is the same API, trimmed to what is used.
+ */
+const ZOD_NAMESPACE = {
+  selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']",
+  message: "import * as z from 'zod' (the named `z` export bundles all of zod, ≈ 370 KB more per function)",
+};
+
 const FOLDERS = { functions: 'functions', lib: 'lib', local: 'local', tools: 'tools', bin: 'bin', test: 'test', bench: 'bench', shared: 'shared' };
 
 /** A rule set refusing imports whose specifier matches `regex`, static or dynamic. */
@@ -19,6 +29,7 @@ function restrictImports(regex, message, extraPatterns = []) {
     'no-restricted-imports': ['error', { patterns: [{ regex, message }, ...extraPatterns] }],
     'no-restricted-syntax': [
       'error',
+      ZOD_NAMESPACE,
       { selector: `ImportExpression[source.value=/${regex.replace(/\//g, '\\/')}/]`, message },
       { selector: `ImportExpression > TemplateLiteral[quasis.0.value.raw=/${regex.replace(/\//g, '\\/')}/]`, message },
     ],
@@ -39,6 +50,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',
+      'no-restricted-syntax': ['error', ZOD_NAMESPACE],
     },
   },
   {

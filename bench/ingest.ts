@@ -7,7 +7,7 @@
  * batches in flight, each record's events in order (tools/import/pipeline.ts).
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { report } from './stores';
+import { ingestOverHttp, report } from './stores';
 
 const ENTERPRISES = Number(process.env.BENCH_INGEST_ENTERPRISES ?? 1000);
 /** The demo history imported through the HTTP API (0 skips it). */
@@ -72,14 +72,10 @@ async function main(): Promise<void> {
   const enterpriseIds = Array.from({ length: ENTERPRISES }, (_, i) => `be${i}`);
   const registrations = enterpriseIds.map(enterprise);
   const submissions = enterpriseIds.flatMap((id) => Array.from({ length: ORDERS_PER_ENTERPRISE }, (_, k) => submitted(`bo${id}-${k}`, id)));
+  const send = ingestOverHttp(stack.url, DEFAULT_INGEST_API_KEY);
   const post = async (events: Envelope[]) => {
-    const response = await fetch(`${stack.url}/api/ingest/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': DEFAULT_INGEST_API_KEY },
-      body: JSON.stringify({ events }),
-    });
-    const body = (await response.json()) as { accepted: string[] };
-    if (response.status !== 200 || body.accepted.length !== events.length) throw new Error(`ingest answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
+    const answer = await send(events);
+    if (answer.accepted.length !== events.length) throw new Error(`ingest refused events: ${JSON.stringify(answer.rejected.slice(0, 3))}`);
   };
   let started = performance.now();
   await inParallel(batches(registrations), IN_FLIGHT, post);
@@ -124,16 +120,7 @@ async function main(): Promise<void> {
     const { generateDemoData } = await import('#tools/demo/generate');
     const { loadThroughApi } = await import('#tools/demo/load');
     const description = generateDemoData({ orders: DEMO_ORDERS, seed: 1 });
-    const sendHttp = async (events: unknown[]) => {
-      const response = await fetch(`${stack.url}/api/ingest/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': DEFAULT_INGEST_API_KEY },
-        body: JSON.stringify({ events }),
-      });
-      if (response.status !== 200) throw new Error(`ingest answered ${response.status}`);
-      return (await response.json()) as Awaited<ReturnType<typeof ingestEvents>>;
-    };
-    const loaded = await loadThroughApi(description, { send: sendHttp, concurrency: IN_FLIGHT });
+    const loaded = await loadThroughApi(description, { send: ingestOverHttp(stack.url, DEFAULT_INGEST_API_KEY), concurrency: IN_FLIGHT });
     if (loaded.rejected > 0) throw new Error(`demo import rejected ${loaded.rejected}: ${JSON.stringify(loaded.rejections.slice(0, 3))}`);
     started = performance.now();
     await stack.capture.drain(1_800_000);

@@ -46,3 +46,23 @@ export async function startBenchStores(): Promise<{ stop(): Promise<void> }> {
 export function report(section: string, values: Record<string, number | string>): void {
   console.log(`BENCH ${JSON.stringify({ section, ...values })}`);
 }
+
+/** The answer of `POST /api/ingest/events`. */
+export interface IngestAnswer {
+  accepted: string[];
+  duplicates: string[];
+  rejected: { id: string; code: string; message: string }[];
+}
+
+/** Sends events to a local stack's ingestion API (its development API key); throws on any status but 200. */
+export function ingestOverHttp(baseUrl: string, apiKey: string): (events: unknown[]) => Promise<IngestAnswer> {
+  return async (events) => {
+    const response = await fetch(`${baseUrl}/api/ingest/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+      body: JSON.stringify({ events }),
+    });
+    if (response.status !== 200) throw new Error(`ingest answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+    return (await response.json()) as IngestAnswer;
+  };
+}

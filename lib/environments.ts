@@ -7,7 +7,7 @@
  * template. Docs: README "Deploying", docs/operations.md.
  */
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ENVIRONMENT_NAMES = ['dev', 'prod'] as const;
 

@@ -35,6 +35,28 @@
  * {@link shardOfRecord}, which exists for tests and diagnostics only and must not be used by production
  * code, since it relies on the local `eventID` format (`<shardId>:<sequenceNumber>`).
  *
+ * ## Durability (`log`)
+ * With a change log (`change-log.ts`, a file in the data directory) a captured change is on disk
+ * before the write is acknowledged to its caller, and stays there until the rollup has applied it:
+ * - before the write, under the item's lock, an *intent* names the keys and their old images; after
+ *   it, a *commit* holds the records it produced; after a delivery, an *applied* mark plays the event
+ *   source mapping's checkpoint for the shard;
+ * - a later start reads the log back before anything else runs. Records of an earlier run's shards
+ *   that were not applied are delivered again on those shards, with their original shard ids and
+ *   sequence numbers, in their original order: a closed parent shard read to its end before its
+ *   children, as DynamoDB Streams does. The rollup's per-shard marks therefore recognise what a
+ *   batch cut short by the crash had already applied to each counter item, exactly as they do for a
+ *   retried batch (docs/data-model.md, "Write protocols"). An intent without a commit is a write
+ *   that may have happened without its record being logged (the process died in between): its keys
+ *   are read again, and where the item differs from the logged old image, the record the write
+ *   produced is rebuilt and delivered on a new shard of its own (no mark can know it yet). Nothing
+ *   else writes the item in between: writes to one item are serialised by its lock, and a start
+ *   resolves the intents before it lets any write through.
+ * - these redeliveries go to `recoveryHandler` with the time of the crash (the newest time in the
+ *   log) as the rollup's clock, so that its pruning of marks untouched for longer than the stream's
+ *   retention judges the marks of the crashed run as they were then, however long the restart took.
+ * Without a log (`--memory`, tests) captured changes live in memory only.
+ *
  * ## What it does not reproduce
  * Only writes through an attached client are captured, and writes from this process to one item are
  * serialised (an async lock per item key) so the old image read before a write is really the image the
@@ -57,9 +79,9 @@ import type {
 import { TABLE_DEFINITION } from '#shared/db/table';
 import type { StreamBatchEvent, StreamBatchResponse } from '#shared/db/stream-event';
 import { matchesAny, validatePatterns, type FilterPattern } from './stream-filter';
+import { ChangeLog, keyId, type Intent, type IntentImage, type ShardRecord, type StreamImage } from './change-log';
 
 type Item = Record<string, AttributeValue>;
-type StreamImage = Record<string, StreamAttributeValue>;
 
 /** A batch that exhausted its retries, handed to `onFailure` (the local failure destination). */
 export interface DeliveryFailure {
@@ -87,6 +109,35 @@ export interface ChangeCaptureOptions {
   maxRetries?: number;
   /** Where given-up records go (default: logged to stderr). */
   onFailure?: (failure: DeliveryFailure) => void;
+  /**
+   * The change log file that makes capture durable (see the module comment); absent: memory only.
+   * Call {@link ChangeCapture.recover} before letting any write through.
+   */
+  log?: string;
+  /**
+   * Delivers what an earlier run left in the log, with the time of that run's last change as the
+   * consumer's clock (default: `handler`).
+   */
+  recoveryHandler?: (event: StreamBatchEvent, now: Date) => Promise<DynamoDBBatchResponse | StreamBatchResponse | void>;
+  /**
+   * Called when the change log cannot be written (a full or failing disk): captured changes are no
+   * longer durable (default: logged to stderr). A write whose intent cannot be logged is not made.
+   */
+  onLogError?: (error: Error) => void;
+}
+
+/** What {@link ChangeCapture.recover} found in the log. */
+export interface RecoverySummary {
+  /** Records of an earlier run not applied yet, delivered again on their own shards. */
+  redelivered: number;
+  /** Writes of an earlier run whose outcome was not logged. */
+  unfinishedWrites: number;
+  /** Records rebuilt for those writes that did happen. */
+  rebuilt: number;
+  /** Changes that could not be rebuilt (see the warning printed for each). */
+  lost: number;
+  /** The time of the earlier run's last logged change. */
+  lastChangeAt?: Date;
 }
 
 /** One handler invocation, as recorded for tests. */
@@ -121,6 +172,8 @@ interface Shard {
   lastCut: number;
   /** After the retries are used up, the head is tried alone once (BisectBatchOnError narrowed down). */
   isolateHead: boolean;
+  /** An earlier run's shard (or the shard of rebuilt records): it gets no new records and ends once empty. */
+  closed?: boolean;
   wake?: () => void;
   loop?: Promise<void>;
 }
@@ -237,7 +290,10 @@ export class ChangeCapture {
   private readonly maxRetries: number;
   private readonly onFailure: (failure: DeliveryFailure) => void;
   private readonly streamArn: string;
+  /** Every shard: this run's, then closed ones of an earlier run. */
   private readonly shards: Shard[];
+  /** This run's shards, which new records go to. */
+  private readonly openShards: Shard[];
   private nextSequence: bigint;
   private readonly locks = new Map<string, Promise<void>>();
   private readonly readers = new Map<DynamoDBClient, DynamoDBClient>();
@@ -247,6 +303,20 @@ export class ChangeCapture {
   private writesInFlight = 0;
   private isStopped = false;
   private stopping?: Promise<void>;
+  private readonly startedAt: number;
+  private readonly recoveryHandler: NonNullable<ChangeCaptureOptions['recoveryHandler']>;
+  private readonly changeLog?: ChangeLog;
+  /** Intents logged and not yet resolved by a commit, by id. */
+  private readonly openIntents = new Map<number, Intent>();
+  /** Keys whose last write's new image could not be read: the next capture of the key resolves it. */
+  private readonly unresolved = new Map<string, { intentId: number; old: IntentImage }>();
+  /** Intents an earlier run left unresolved, until {@link recover} has looked at them. */
+  private inheritedIntents: Intent[] = [];
+  private nextIntentId = 1;
+  /** The consumer's clock for records of an earlier run: the time of its last logged change. */
+  private readonly recoveryNow: Date;
+  private readonly inheritedRecords: number;
+  private readonly onLogError: (error: Error) => void;
 
   constructor(options: ChangeCaptureOptions) {
     const shardCount = options.shardCount ?? 4;
@@ -268,20 +338,100 @@ export class ChangeCapture {
       );
     });
     this.streamArn = `arn:aws:dynamodb:${this.region}:000000000000:table/${this.tableName}/stream/local`;
+    this.recoveryHandler = options.recoveryHandler ?? ((event) => this.handler(event));
+    this.onLogError = options.onLogError ?? ((error) => console.error('change capture: the change log cannot be written', error));
     const startedAt = Date.now();
+    this.startedAt = startedAt;
     // 10^23 + ms × 10^9: 24 digits, later than anything an earlier run on the same data can have issued.
     this.nextSequence = 10n ** 23n + BigInt(startedAt) * 10n ** 9n;
     this.shards = Array.from({ length: shardCount }, (_, index) => ({
       index,
-      id: `shardId-${String(startedAt).padStart(20, '0')}-${String(index + 1).padStart(8, '0')}`,
+      id: this.shardId(index + 1),
       queue: [],
       attempts: 0,
       lastCut: 0,
       isolateHead: false,
     }));
+    this.openShards = [...this.shards];
+    let lastChangeAt = startedAt;
+    let inheritedRecords = 0;
+    if (options.log) {
+      const { log, contents } = ChangeLog.open(options.log, TABLE_DEFINITION.partitionKey, TABLE_DEFINITION.sortKey);
+      this.changeLog = log;
+      if (contents.maxSequence !== undefined && contents.maxSequence >= this.nextSequence) this.nextSequence = contents.maxSequence + 1n;
+      this.nextIntentId = contents.maxIntentId + 1;
+      lastChangeAt = contents.lastAt ?? startedAt;
+      // The earlier run's shards, closed: delivered to their end, before any new record exists.
+      for (const [id, records] of contents.shards) {
+        this.shards.push({ index: -1, id, queue: [...records], attempts: 0, lastCut: 0, isolateHead: false, closed: true });
+        inheritedRecords += records.length;
+      }
+      this.inheritedIntents = contents.intents;
+      for (const intent of contents.intents) this.openIntents.set(intent.id, intent);
+      // Keep only what is live now (drops applied entries and a torn last line).
+      this.compact();
+    }
+    this.recoveryNow = new Date(lastChangeAt);
+    this.inheritedRecords = inheritedRecords;
     for (const shard of this.shards) {
       shard.loop = this.poll(shard).catch((error: unknown) => console.error(`change capture: poller of ${shard.id} died`, error));
     }
+  }
+
+  /**
+   * Takes over what an earlier run left in the change log: its undelivered records are already being
+   * delivered (from the constructor on); this resolves its unfinished writes by reading their items
+   * through `client`'s endpoint. Call it before any write goes through an attached client. Without a
+   * log there is nothing to recover.
+   */
+  async recover(client: DynamoDBClient): Promise<RecoverySummary> {
+    const summary: RecoverySummary = { redelivered: this.inheritedRecords, unfinishedWrites: 0, rebuilt: 0, lost: 0 };
+    if (!this.changeLog) return summary;
+    if (this.inheritedRecords > 0 || this.inheritedIntents.length > 0) summary.lastChangeAt = this.recoveryNow;
+    const intents = this.inheritedIntents;
+    this.inheritedIntents = [];
+    if (intents.length === 0) return summary;
+    summary.unfinishedWrites = intents.length;
+    const reader = this.readerFor(client);
+    try {
+      const rebuilt: { intent: Intent; images: (StreamImage | undefined)[] }[] = [];
+      for (const intent of intents) rebuilt.push({ intent, images: await Promise.all(intent.keys.map((key) => this.read(reader, key))) });
+      const shard: Shard = { index: 0, id: this.shardId(0), queue: [], attempts: 0, lastCut: 0, isolateHead: false, closed: true };
+      // Synchronous from here on: records, commits and the shard appear together.
+      for (const { intent, images } of rebuilt) {
+        const records: ShardRecord[] = [];
+        for (const [index, key] of intent.keys.entries()) {
+          const old = intent.olds[index]!;
+          const current = images[index];
+          if (old === 0) {
+            if (current !== undefined && this.isRelevant(current)) {
+              summary.lost += 1;
+              console.error(
+                `change capture: a change of ${keyId(key, TABLE_DEFINITION.partitionKey, TABLE_DEFINITION.sortKey)} made before the last stop cannot be rebuilt (its old image was not kept); run npm run rollups -- reconcile`,
+              );
+            }
+            continue;
+          }
+          const record = this.buildRecord(shard, key, old ?? undefined, current, intent.at);
+          if (record) {
+            shard.queue.push(record);
+            records.push({ shardId: shard.id, record });
+          }
+        }
+        summary.rebuilt += records.length;
+        const changeLog = this.changeLog;
+        this.logged(() => changeLog.appendCommit(intent.id, records, intent.at));
+        this.openIntents.delete(intent.id);
+      }
+      if (shard.queue.length > 0) {
+        this.shards.push(shard);
+        shard.loop = this.poll(shard).catch((error: unknown) => console.error(`change capture: poller of ${shard.id} died`, error));
+      }
+      this.settle();
+    } finally {
+      reader.destroy();
+    }
+    return summary;
   }
 
   /**
@@ -297,11 +447,7 @@ export class ChangeCapture {
   attach(client: DynamoDBClient): void {
     if (this.readers.has(client)) return;
     if (this.isStopped) throw new Error('change capture is stopped');
-    const reader = new DynamoDBClient({
-      region: client.config.region,
-      credentials: client.config.credentials,
-      ...(client.config.endpoint ? { endpoint: client.config.endpoint } : {}),
-    });
+    const reader = this.readerFor(client);
     this.readers.set(client, reader);
     client.middlewareStack.add(
       (next, context) => async (args) => {
@@ -314,6 +460,33 @@ export class ChangeCapture {
       },
       { step: 'build', priority: 'high', name: MIDDLEWARE_NAME },
     );
+  }
+
+  /** A plain client for the same endpoint, region and credentials as `client`, to read images with. */
+  private readerFor(client: DynamoDBClient): DynamoDBClient {
+    return new DynamoDBClient({
+      region: client.config.region,
+      credentials: client.config.credentials,
+      ...(client.config.endpoint ? { endpoint: client.config.endpoint } : {}),
+    });
+  }
+
+  private shardId(ordinal: number): string {
+    return `shardId-${String(this.startedAt).padStart(20, '0')}-${String(ordinal).padStart(8, '0')}`;
+  }
+
+  /**
+   * Whether a record with this image (as its new or its old image, of any event name) could pass the
+   * filter. An intent keeps only the old images that are: the others cannot make a record of their own.
+   */
+  private isRelevant(image: StreamImage): boolean {
+    if (this.filterPatterns.length === 0) return true;
+    return [
+      { eventName: 'INSERT', dynamodb: { NewImage: image } },
+      { eventName: 'MODIFY', dynamodb: { NewImage: image } },
+      { eventName: 'MODIFY', dynamodb: { OldImage: image } },
+      { eventName: 'REMOVE', dynamodb: { OldImage: image } },
+    ].some((candidate) => matchesAny(candidate, this.filterPatterns));
   }
 
   /**
@@ -343,15 +516,17 @@ export class ChangeCapture {
   }
 
   /**
-   * Drains (up to `timeoutMs`; what is left then is logged and dropped), stops the pollers, detaches
-   * from the clients and closes the image readers. Leaves no timers or sockets behind. Idempotent.
+   * Drains (up to `timeoutMs`; what is left then stays in the change log for the next start, or
+   * without a log is reported and dropped), stops the pollers, detaches from the clients and closes
+   * the image readers and the log. Leaves no timers or sockets behind. Idempotent.
    */
   stop(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
     this.stopping ??= (async () => {
       try {
         await this.drain(timeoutMs);
       } catch (error) {
-        console.error('change capture: stopping with undelivered records', error);
+        if (this.changeLog) console.error(`change capture: ${this.pending()} change(s) not rolled up yet stay in the change log for the next start`);
+        else console.error('change capture: stopping with undelivered records', error);
       }
       this.isStopped = true;
       for (const shard of this.shards) shard.wake?.();
@@ -366,6 +541,7 @@ export class ChangeCapture {
         reader.destroy();
       }
       this.readers.clear();
+      this.changeLog?.close();
     })();
     return this.stopping;
   }
@@ -395,9 +571,28 @@ export class ChangeCapture {
     this.writesInFlight += 1;
     // Sorted so that two batches sharing keys cannot each hold a lock the other waits for.
     const releases: Array<() => void> = [];
+    let intent: Intent | undefined;
     try {
       for (const key of [...unique].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) releases.push(await this.lock(key.id));
       const before = await Promise.all(unique.map((key) => this.read(reader, key.key)));
+      if (this.changeLog && !this.isStopped) {
+        this.resolveEarlierWrites(unique, before);
+        // Durable before the write: if the process dies from here until the commit, the next start
+        // compares the items with these old images.
+        intent = {
+          id: this.nextIntentId++,
+          keys: unique.map((key) => key.key),
+          olds: before.map((image) => (image === undefined ? null : this.isRelevant(image) ? image : 0)),
+          at: Date.now(),
+        };
+        try {
+          this.changeLog.appendIntent(intent);
+        } catch (error) {
+          this.onLogError(error as Error);
+          throw error; // the write is not made: it could not be made durable
+        }
+        this.openIntents.set(intent.id, intent);
+      }
       let result: T | undefined;
       let writeError: unknown;
       let hasFailed = false;
@@ -410,14 +605,30 @@ export class ChangeCapture {
       // Read back even when the write failed: a request can fail on the client after it was applied,
       // and DynamoDB streams it all the same. A refused condition simply leaves the image unchanged.
       const skipped = isBatch && !hasFailed ? this.unprocessedIds(result) : new Set<string>();
+      const processed = unique.map((key, index) => ({ key, before: before[index] })).filter(({ key }) => !skipped.has(key.id));
       try {
-        const processed = unique.map((key, index) => ({ key, before: before[index] })).filter(({ key }) => !skipped.has(key.id));
         const after = await Promise.all(processed.map(({ key }) => this.read(reader, key.key)));
-        // Enqueued together and in request order, so a batch's records get consecutive numbers.
-        for (const [index, { key, before: oldImage }] of processed.entries()) this.enqueue(key.key, oldImage, after[index]);
+        // Enqueued together and in request order, so a batch's records get consecutive numbers; the
+        // commit is written in the same synchronous step, before any of them can be delivered.
+        const records: ShardRecord[] = [];
+        for (const [index, { key, before: oldImage }] of processed.entries()) {
+          const record = this.enqueue(key.key, oldImage, after[index]);
+          if (record) records.push(record);
+        }
+        if (intent && this.changeLog) {
+          this.logged(() => this.changeLog!.appendCommit(intent!.id, records, Date.now()));
+          this.openIntents.delete(intent.id);
+        }
       } catch (error) {
-        // The write stands; only its stream record is lost. Say so loudly rather than fail the caller.
-        console.error('change capture: could not read the new image, change not captured', error);
+        if (intent) {
+          // The write may stand without its record: the next capture of these keys (or the next
+          // start) compares them with the intent's old images and rebuilds it.
+          for (const [index, key] of unique.entries()) this.unresolved.set(key.id, { intentId: intent.id, old: intent.olds[index]! });
+          console.error('change capture: could not read the new image; the change is kept as unfinished in the change log', error);
+        } else {
+          // The write stands; only its stream record is lost. Say so loudly rather than fail the caller.
+          console.error('change capture: could not read the new image, change not captured', error);
+        }
       }
       if (hasFailed) throw writeError;
       return result as T;
@@ -453,11 +664,37 @@ export class ChangeCapture {
     };
   }
 
-  private enqueue(key: Item, oldImage: StreamImage | undefined, newImage: StreamImage | undefined): void {
-    if (sameImage(oldImage, newImage)) return;
+  /**
+   * Resolves the unfinished writes of these keys (their new image could not be read): `before`, read
+   * under the lock, is the image they left.
+   */
+  private resolveEarlierWrites(keys: CapturedKey[], before: (StreamImage | undefined)[]): void {
+    for (const [index, key] of keys.entries()) {
+      const earlier = this.unresolved.get(key.id);
+      if (!earlier || !this.changeLog) continue;
+      this.unresolved.delete(key.id);
+      const records: ShardRecord[] = [];
+      if (earlier.old !== 0) {
+        const record = this.enqueue(key.key, earlier.old ?? undefined, before[index]);
+        if (record) records.push(record);
+      } else if (before[index] !== undefined && this.isRelevant(before[index]!)) {
+        console.error(`change capture: a change of ${key.id} cannot be rebuilt (its old image was not kept); run npm run rollups -- reconcile`);
+      }
+      const changeLog = this.changeLog;
+      this.logged(() => changeLog.appendCommit(earlier.intentId, records, Date.now(), [key.id]));
+      const intent = this.openIntents.get(earlier.intentId);
+      if (intent) {
+        const left = intent.keys.map((k, i) => ({ k, old: intent.olds[i]! })).filter(({ k }) => keyId(k, TABLE_DEFINITION.partitionKey, TABLE_DEFINITION.sortKey) !== key.id);
+        if (left.length === 0) this.openIntents.delete(intent.id);
+        else this.openIntents.set(intent.id, { ...intent, keys: left.map(({ k }) => k), olds: left.map(({ old }) => old) });
+      }
+    }
+  }
+
+  /** Builds the stream record of a change on `shard`, or nothing for no change or one the filter drops. */
+  private buildRecord(shard: Shard, key: Item, oldImage: StreamImage | undefined, newImage: StreamImage | undefined, at: number): DynamoDBRecord | undefined {
+    if (sameImage(oldImage, newImage)) return undefined;
     const sequenceNumber = String(this.nextSequence++);
-    const partitionKey = key[TABLE_DEFINITION.partitionKey]!.S!;
-    const shard = this.shards[hashString(partitionKey) % this.shards.length]!;
     const Keys = toStreamImage(key);
     const images = { ...(newImage ? { NewImage: newImage } : {}), ...(oldImage ? { OldImage: oldImage } : {}) };
     const record: DynamoDBRecord = {
@@ -468,7 +705,7 @@ export class ChangeCapture {
       awsRegion: this.region,
       eventSourceARN: this.streamArn,
       dynamodb: {
-        ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
+        ApproximateCreationDateTime: Math.floor(at / 1000),
         Keys,
         ...images,
         SequenceNumber: sequenceNumber,
@@ -478,20 +715,31 @@ export class ChangeCapture {
     };
     if (!matchesAny(record, this.filterPatterns)) {
       this.filteredOut += 1;
-      return;
+      return undefined;
     }
+    return record;
+  }
+
+  /** Queues the change's record on the shard of its partition key; returns it, if there is one. */
+  private enqueue(key: Item, oldImage: StreamImage | undefined, newImage: StreamImage | undefined): ShardRecord | undefined {
+    const partitionKey = key[TABLE_DEFINITION.partitionKey]!.S!;
+    const shard = this.openShards[hashString(partitionKey) % this.openShards.length]!;
+    const record = this.buildRecord(shard, key, oldImage, newImage, Date.now());
+    if (!record) return undefined;
     shard.queue.push(record);
     shard.wake?.();
+    return { shardId: shard.id, record };
   }
 
   private async poll(shard: Shard): Promise<void> {
     while (!this.isStopped) {
       if (shard.queue.length === 0) {
+        if (shard.closed) return;
         await new Promise<void>((resolve) => (shard.wake = resolve));
         shard.wake = undefined;
         continue;
       }
-      if (shard.attempts === 0 && shard.queue.length < this.batchSize && this.batchWindowMs > 0) {
+      if (shard.attempts === 0 && !shard.closed && shard.queue.length < this.batchSize && this.batchWindowMs > 0) {
         await this.sleep(this.batchWindowMs);
         if (this.isStopped) break;
       }
@@ -516,7 +764,7 @@ export class ChangeCapture {
     try {
       // A copy, so that a handler that mutates its event cannot change what a retry delivers.
       const now = new Date();
-      const response = await this.handler({
+      const event: StreamBatchEvent = {
         Records: structuredClone(batch),
         // The fields an event source mapping with a tumbling window adds; the rollup keys its marks by shardId.
         shardId: shard.id,
@@ -525,7 +773,8 @@ export class ChangeCapture {
         state: {},
         isFinalInvokeForWindow: false,
         isWindowTerminatedEarly: false,
-      });
+      };
+      const response = shard.closed ? await this.recoveryHandler(event, this.recoveryNow) : await this.handler(event);
       failedIndex = this.firstFailedIndex(batch, response);
       if (failedIndex !== undefined) error = new Error(`handler reported a failure at ${batch[failedIndex]!.dynamodb!.SequenceNumber}`);
     } catch (thrown) {
@@ -551,6 +800,7 @@ export class ChangeCapture {
 
     if (failedIndex === undefined) {
       shard.queue.splice(0, batch.length);
+      this.markApplied(shard, batch[batch.length - 1]!);
       shard.attempts = 0;
       shard.isolateHead = false;
       this.settle();
@@ -559,6 +809,7 @@ export class ChangeCapture {
     if (failedIndex > 0) {
       // The records before the failure are done; the failure counts against the new head.
       shard.queue.splice(0, failedIndex);
+      this.markApplied(shard, batch[failedIndex - 1]!);
       shard.attempts = 0;
       shard.isolateHead = false;
       this.settle();
@@ -570,6 +821,7 @@ export class ChangeCapture {
         shard.isolateHead = true;
       } else {
         const head = shard.queue.shift()!;
+        this.markApplied(shard, head);
         const attempts = shard.attempts;
         shard.attempts = 0;
         shard.isolateHead = false;
@@ -621,7 +873,38 @@ export class ChangeCapture {
     });
   }
 
+  /** The checkpoint: every record of the shard up to `record` is done with. */
+  private markApplied(shard: Shard, record: DynamoDBRecord): void {
+    // Also while stopping: the log closes only once the pollers have ended.
+    this.logged(() => this.changeLog?.appendApplied(shard.id, record.dynamodb!.SequenceNumber!));
+  }
+
+  /** Runs a write to the change log; a failure is reported, not thrown (the change itself stands). */
+  private logged(write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      this.onLogError(error as Error);
+    }
+  }
+
+  /** Rewrites the log with what is live now: open intents and undelivered records. */
+  private compact(): void {
+    this.changeLog?.rewrite(
+      {
+        intents: [...this.openIntents.values()],
+        shards: this.shards.map((shard) => ({ shardId: shard.id, records: shard.queue })),
+      },
+      Date.now(),
+    );
+  }
+
   private settle(): void {
+    const changeLog = this.changeLog;
+    if (changeLog && !this.isStopped) {
+      if (this.pending() === 0 && this.openIntents.size === 0 && this.inheritedIntents.length === 0) this.logged(() => changeLog.clear());
+      else if (changeLog.needsCompaction()) this.logged(() => this.compact());
+    }
     if (this.pending() !== 0) return;
     for (const waiter of [...this.drainWaiters]) waiter();
   }

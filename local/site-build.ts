@@ -13,11 +13,11 @@ function newestChange(path: string): number {
   return statSync(path).isDirectory() ? Math.max(0, ...readdirSync(path).map((name) => newestChange(join(path, name)))) : statSync(path).mtimeMs;
 }
 
-/** True when `site/dist` is missing or older than the site's sources. */
+/** True when `site/dist` is missing or older than the site's sources (with `shared/contract/`, which the site imports). */
 export function isSiteBuildStale(siteRoot = SITE_ROOT): boolean {
   const builtAt = newestChange(join(siteRoot, 'dist/index.html'));
-  const sources = ['src', 'public', 'index.html', 'vite.config.ts'].map((name) => newestChange(join(siteRoot, name)));
-  return builtAt < Math.max(...sources);
+  const sources = ['src', 'public', 'index.html', 'vite.config.ts', '../shared/contract'].map((name) => newestChange(join(siteRoot, name)));
+  return builtAt === 0 || builtAt < Math.max(...sources);
 }
 
 /** Builds the site when it is stale; resolves to whether it built. */

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SNSEvent } from 'aws-lambda';
 import { useLocalSmsTopic } from '#shared/sms/publish';
+import { runOutsideModules } from './permission-guard';
 
 export type SnsHandler = (event: SNSEvent) => Promise<void>;
 
@@ -41,7 +42,8 @@ function notification(message: string): SNSEvent {
 
 /** Subscribes `handler` to the local SMS topic until the returned function is called. */
 export function startLocalSmsTopic(handler: SnsHandler): () => void {
-  useLocalSmsTopic(async (message) => {
+  // The SMS function is its own function in the cloud: it runs outside the publishing module here.
+  useLocalSmsTopic((message) => runOutsideModules(async () => {
     const event = notification(message);
     for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
       try {
@@ -51,6 +53,6 @@ export function startLocalSmsTopic(handler: SnsHandler): () => void {
         if (attempt === ATTEMPTS) console.error('sms topic: delivery failed after retries', (error as Error).message);
       }
     }
-  });
+  }));
   return () => useLocalSmsTopic(undefined);
 }

@@ -4,7 +4,7 @@
  * those of its city's users — narrowed to a region inside that, never widened. Shared by the audit
  * module (the 审计日志 page) and the reports module (its export).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Caller } from '#shared/auth/caller';
 import { resolveScope, type ScopeRegion } from '#shared/auth/scope';
 import { AUDIT_RETENTION_DAYS, type AuditFilters, type AuditScope } from '#shared/db/audit';

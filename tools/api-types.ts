@@ -1,10 +1,14 @@
 /**
- * The admin site's API types, generated from the OpenAPI document that the route tables build
- * (shared/http/openapi.ts, served at GET /api/openapi.json) into `site/src/api/schema.ts`: one entry
- * per operation with its path parameters, query, body and answer, and the method and path of each.
- * The site's typed clients (site/src/api/) call the API only through these, so a renamed or
- * retyped field fails `vue-tsc` instead of breaking a page. `test/unit/api-types.test.ts` fails when
- * the committed file is stale; `npm run api-types` writes it.
+ * The API contract, generated from the route tables (shared/http/openapi.ts) by `npm run api-types`:
+ *
+ * - `functions/docs/openapi.json`, the OpenAPI document of the deployed API. The docs function serves
+ *   it as data (GET /api/openapi.json), so it does not bundle every module to build it at run time
+ *   (docs/architecture.md, "Cold start and bundles"). `test/unit/openapi-document.test.ts` fails when
+ *   the committed file is stale.
+ * - `site/src/api/schema.ts`, the admin site's API types: one entry per operation with its path
+ *   parameters, query, body and answer, and the method and path of each. The site's typed clients
+ *   (site/src/api/) call the API only through these, so a renamed or retyped field fails `vue-tsc`
+ *   instead of breaking a page. `test/unit/api-types.test.ts` fails when the committed file is stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +18,12 @@ import { buildOpenApiDocument } from '#shared/http/openapi';
 
 /** Where the generated file lives. */
 export const API_TYPES_FILE = fileURLToPath(new URL('../site/src/api/schema.ts', import.meta.url));
+
+/** Where the generated OpenAPI document lives (imported by functions/docs/routes.ts). */
+export const OPENAPI_FILE = fileURLToPath(new URL('../functions/docs/openapi.json', import.meta.url));
+
+/** The version the committed document carries; the docs function answers with the deployed version. */
+export const GENERATED_VERSION = 'generated';
 
 type JsonSchema = {
   type?: string | string[];
@@ -168,27 +178,49 @@ export function apiTypesSource(document: { paths: Record<string, Record<string, 
   ].join('\n');
 }
 
-/** The generated source for the deployed API (local-only routes left out). */
-export function currentApiTypes(): string {
-  const document = buildOpenApiDocument(API_MODULES, 'generated', false) as unknown as Parameters<typeof apiTypesSource>[0];
-  return apiTypesSource(document);
+/** The OpenAPI document of the deployed API (local-only routes left out). */
+export function deployedApiDocument() {
+  return buildOpenApiDocument(API_MODULES, GENERATED_VERSION, false);
 }
 
-/** Writes the file; resolves to whether it changed. */
-export function writeApiTypes(file = API_TYPES_FILE): boolean {
-  const next = currentApiTypes();
+/** The text of `functions/docs/openapi.json`. */
+export function currentOpenApiJson(): string {
+  return `${JSON.stringify(deployedApiDocument(), null, 2)}\n`;
+}
+
+/** The generated source for the deployed API (local-only routes left out). */
+export function currentApiTypes(): string {
+  return apiTypesSource(deployedApiDocument() as unknown as Parameters<typeof apiTypesSource>[0]);
+}
+
+/** Writes `text` to `file` unless it already holds it; returns whether it changed. */
+function writeIfChanged(file: string, text: string): boolean {
   let current = '';
   try {
     current = readFileSync(file, 'utf8');
   } catch {
     // first generation
   }
-  if (current === next) return false;
-  writeFileSync(file, next);
+  if (current === text) return false;
+  writeFileSync(file, text);
   return true;
 }
 
+/** Writes the site's API types; resolves to whether they changed. */
+export function writeApiTypes(file = API_TYPES_FILE): boolean {
+  return writeIfChanged(file, currentApiTypes());
+}
+
+/** Writes the OpenAPI document the docs function serves; returns whether it changed. */
+export function writeOpenApiDocument(file = OPENAPI_FILE): boolean {
+  return writeIfChanged(file, currentOpenApiJson());
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const changed = writeApiTypes();
-  console.log(changed ? `wrote ${API_TYPES_FILE}` : `${API_TYPES_FILE} is up to date`);
+  for (const [file, changed] of [
+    [OPENAPI_FILE, writeOpenApiDocument()],
+    [API_TYPES_FILE, writeApiTypes()],
+  ] as const) {
+    console.log(changed ? `wrote ${file}` : `${file} is up to date`);
+  }
 }

@@ -49,17 +49,64 @@ async function scan(
 }
 
 /**
+ * Contributions (counters and feed entries) of base records computed before the rebuild, by whoever
+ * wrote those records and had them at hand (the demo bulk load computes them while its writes are in
+ * flight): the rebuild then skips them when its scan comes across them instead of computing them again.
+ */
+export interface PrecomputedCounters {
+  /** `pk|sk` of the base records covered, exactly as they are stored. */
+  keys: Set<string>;
+  counters: Map<string, CounterDelta>;
+  feed: Record<string, unknown>[];
+  /** The 数据质量 list items of those records. */
+  flags: Record<string, unknown>[];
+}
+
+/** Collects {@link PrecomputedCounters} of records as they are written. */
+export class ContributionCollector {
+  private readonly acc = new DeltaAccumulator();
+  private readonly keys = new Set<string>();
+  private readonly feed: Record<string, unknown>[] = [];
+  private readonly flags: Record<string, unknown>[] = [];
+
+  constructor(private readonly now: Date) {}
+
+  /** Adds stored base records (the form written to the table). */
+  add(records: readonly Record<string, unknown>[]): void {
+    for (const record of records) {
+      this.keys.add(`${String(record.pk)}|${String(record.sk)}`);
+      addContributions(record, this.acc, 1, this.now);
+      for (const entry of feedEntries(undefined, record)) this.feed.push(...feedItems(entry, this.now));
+      this.flags.push(...qualityFlagItems(record));
+    }
+  }
+
+  result(): PrecomputedCounters {
+    return { keys: this.keys, counters: this.acc.items, feed: this.feed, flags: this.flags };
+  }
+}
+
+/**
  * The counters as they should be, from every base record, and the counter items stored now — both from
  * ONE pass over the table (a Scan reads every item whatever its filter, so two would cost double).
+ * Records covered by `precomputed` are not computed again.
  */
 export async function computeCounters(
   now: Date,
   progress: Progress = () => undefined,
   onItem: (item: Record<string, unknown>) => void = () => undefined,
+  precomputed?: PrecomputedCounters,
 ): Promise<{ computed: Map<string, CounterDelta>; stored: Record<string, unknown>[]; flags: { computed: Map<string, Record<string, unknown>>; stored: Record<string, unknown>[] } }> {
   const acc = new DeltaAccumulator();
+  if (precomputed) {
+    for (const { ref, values, firsts } of precomputed.counters.values()) {
+      acc.add(ref, Object.fromEntries(values), 1);
+      for (const [name, value] of firsts) acc.first(ref, name, value);
+    }
+  }
   const stored: Record<string, unknown>[] = [];
   const flags = { computed: new Map<string, Record<string, unknown>>(), stored: [] as Record<string, unknown>[] };
+  for (const flag of precomputed?.flags ?? []) flags.computed.set(flagItemId(flag), flag);
   let seen = 0;
   const values: Record<string, AttributeValue> = { ':stat': { S: COUNTER_ENTITY }, ':flag': { S: QUALITY_FLAG_ENTITY } };
   ROLLUP_SOURCE_ENTITIES.forEach((entity, i) => (values[`:e${i}`] = { S: entity }));
@@ -75,10 +122,11 @@ export async function computeCounters(
           flags.stored.push(item);
           continue;
         }
+        seen += 1;
+        if (precomputed?.keys.has(`${String(item.pk)}|${String(item.sk)}`)) continue;
         addContributions(item, acc, 1, now);
         for (const flag of qualityFlagItems(item)) flags.computed.set(flagItemId(flag), flag);
         onItem(item);
-        seen += 1;
       }
       if (items.length > 0) progress(`已读取 ${seen} 条基础记录`);
     },
@@ -99,14 +147,24 @@ async function writeAll(requests: WriteRequest[], progress: Progress, label: str
   });
 }
 
-/** Replaces every counter item by one recomputed from the base records. */
-export async function rebuildRollups(options: { now?: Date; progress?: Progress } = {}): Promise<{ baseCounters: number; removed: number }> {
+/**
+ * Replaces every counter item by one recomputed from the base records. `precomputed` must have been
+ * computed with the same `now`.
+ */
+export async function rebuildRollups(
+  options: { now?: Date; progress?: Progress; precomputed?: PrecomputedCounters } = {},
+): Promise<{ baseCounters: number; removed: number }> {
   const now = options.now ?? new Date();
   const progress = options.progress ?? (() => undefined);
-  const feed: Record<string, unknown>[] = [];
-  const { computed, stored, flags } = await computeCounters(now, progress, (item) => {
-    for (const entry of feedEntries(undefined, item)) feed.push(...feedItems(entry, now));
-  });
+  const feed: Record<string, unknown>[] = [...(options.precomputed?.feed ?? [])];
+  const { computed, stored, flags } = await computeCounters(
+    now,
+    progress,
+    (item) => {
+      for (const entry of feedEntries(undefined, item)) feed.push(...feedItems(entry, now));
+    },
+    options.precomputed,
+  );
   const stale = [...stored.filter((item) => !computed.has(`${item.pk}|${item.sk}`)), ...flags.stored.filter((item) => !flags.computed.has(flagItemId(item)))];
   await writeAll(stale.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })), progress, '已清除旧汇总');
   await writeAll([...computed.values()].map((entry) => ({ PutRequest: { Item: counterItem(entry) } })), progress, '已写入汇总');

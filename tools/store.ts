@@ -59,7 +59,8 @@ export interface StoreOptions {
 export async function withLocalStack<T>(options: StoreOptions, work: (stack: LocalStack) => Promise<T>): Promise<T> {
   if (!options.memory) await assertDataDirFree(resolve(options.dataDir ?? process.env.DATA_DIR ?? '.data'));
   const { startLocalStack } = await import('#local/stack');
-  const stack = await startLocalStack({ port: 0, memory: options.memory, dataDir: options.dataDir });
+  // What a crashed `npm start` left in the change log is rolled up first, and said so.
+  const stack = await startLocalStack({ port: 0, memory: options.memory, dataDir: options.dataDir, onProgress: (line) => console.log(line) });
   try {
     const result = await work(stack);
     await stack.capture.drain(300_000);

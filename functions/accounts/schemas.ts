@@ -2,7 +2,7 @@
  * The accounts module's request and answer schemas. The route table validates with them, the OpenAPI
  * document is generated from them, and the domain's input types are inferred from them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROLES } from '#shared/auth/caller';
 import { genderSchema, pagingSchema, phoneSchema, regionCodeSchema, statusSchema } from '#shared/http/schemas';
 import { accountViewSchema } from '#shared/views/account';

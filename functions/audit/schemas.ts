@@ -1,5 +1,5 @@
 /** The audit module's request and answer schemas (docs/api.md, "Audit log"). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditFilterSchema } from '#shared/audit-scope';
 import { auditEntryViewSchema } from '#shared/views/audit';
 

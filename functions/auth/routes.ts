@@ -1,5 +1,5 @@
 /** Sign-in and the signed-in user (docs/api.md, "Auth"). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { authenticateSession, refreshSession } from '#shared/auth/sessions';
 import { accountViewSchema } from '#shared/views/account';

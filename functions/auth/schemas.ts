@@ -1,5 +1,5 @@
 /** The auth module's request schemas that the domain's input types are inferred from. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { phoneSchema } from '#shared/http/schemas';
 import { SMS_PURPOSES } from '#shared/auth/sms-codes';
 

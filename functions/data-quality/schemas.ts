@@ -1,5 +1,5 @@
 /** The data-quality module's request and answer schemas (docs/api.md, "数据质量"). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { QUALITY_RULES } from '#shared/financing/quality';
 import { regionCodeSchema } from '#shared/http/schemas';
 import { periodQuerySchema, yearSchema } from '#shared/statistics/period';

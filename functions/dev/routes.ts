@@ -1,5 +1,5 @@
 /** Local-only helpers (never deployed): the SMS outbox and the rollup backlog. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { phoneSchema } from '#shared/http/schemas';
 import { outboxMessages } from '#shared/sms/outbox';

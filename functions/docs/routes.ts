@@ -1,10 +1,23 @@
-/** The OpenAPI document of the whole API, generated from every module's route table. */
-import { z } from 'zod';
+/**
+ * The OpenAPI document of the whole API. It is generated from every module's route table at build
+ * time (`npm run api-types`, tools/api-types.ts) into `openapi.json`, which this function serves as
+ * data: building it here would bundle every module (docs/architecture.md, "Cold start and bundles").
+ * The local stack serves the document of its own routes, local-only ones included
+ * ({@link useLocalDocument}).
+ */
+import * as z from 'zod';
 import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
-import { buildOpenApiDocument } from '#shared/http/openapi';
 import { config } from '#shared/config';
+import generated from './openapi.json' with { type: 'json' };
 
-let cached: unknown;
+let served: unknown;
+let localDocument: ((version: string) => unknown) | undefined;
+
+/** The local stack's document (built from the registry with the local-only routes); never in the cloud. */
+export function useLocalDocument(build: ((version: string) => unknown) | undefined): void {
+  localDocument = build;
+  served = undefined;
+}
 
 export const routes = [
   defineRoute({
@@ -16,14 +29,9 @@ export const routes = [
     access: 'public',
     response: z.record(z.string(), z.unknown()),
     handler: async () => {
-      if (!cached) {
-        // Imported lazily: the registry lists this module too.
-        const { API_MODULES, LOCAL_MODULES } = await import('../registry');
-        const cfg = config();
-        const local = cfg.stage === 'local';
-        cached = buildOpenApiDocument(local ? [...API_MODULES, ...LOCAL_MODULES] : API_MODULES, cfg.version, local);
-      }
-      return cached;
+      const { version } = config();
+      served ??= localDocument ? localDocument(version) : { ...generated, info: { ...generated.info, version } };
+      return served;
     },
   }),
 ];

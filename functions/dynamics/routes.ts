@@ -1,5 +1,5 @@
 /** 融资动态 (docs/api.md, "Statistics": dynamics). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { regionCodeSchema } from '#shared/http/schemas';
 import { FEED_KINDS } from '#shared/db/keys';

@@ -1,5 +1,5 @@
 /** Service-to-service ingestion of enterprises, products and orders (docs/api.md, "Ingestion"). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { eventEnvelopeSchema } from '#shared/financing/model';
 import { ingestEvents } from '#shared/financing/ingest';

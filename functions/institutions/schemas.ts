@@ -2,7 +2,7 @@
  * The institutions module's request and answer schemas: the route table validates with them, the
  * OpenAPI document is generated from them, and the domain's input types are inferred from them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_INSTITUTION_SORT_ORDER } from '#shared/db/keys';
 import { genderSchema, pagingSchema, phoneSchema, regionCodeSchema, statusSchema } from '#shared/http/schemas';
 import { INSTITUTION_TYPE_CODES } from '#shared/reference/institution-types';

@@ -1,5 +1,5 @@
 /** The API's views of an institution and a specialist (docs/api.md, "Institutions and specialists"). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { config } from '#shared/config';
 import { INSTITUTION_LEVEL, type InstitutionRecord } from '#shared/db/institutions';
 import { genderSchema, statusSchema } from '#shared/http/schemas';

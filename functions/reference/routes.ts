@@ -1,5 +1,5 @@
 /** Reference data and health: regions, industries, institution types. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnknownRegionError } from '#shared/auth/scope';
 import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { childRegions, findRegion } from '#shared/reference/regions';

@@ -19,7 +19,8 @@ import { BadRequestError } from '#shared/http/errors';
 import { presentAuditEntry } from '#shared/views/audit';
 import { config } from '#shared/config';
 import { NATION_CODE } from '#shared/reference/regions';
-import { presignDownload, s3Client } from '#shared/storage/s3';
+import { presignDownload } from '#shared/storage/s3';
+import { s3Client } from '#shared/storage/s3-client';
 import { periodLabel } from '#shared/statistics/period';
 import { industries, institutionRows, regionRows, STATS_PARENT_LEVELS } from '#shared/statistics/queries';
 import {
@@ -82,11 +83,18 @@ async function regionalOverview(caller: Caller, request: ReportRequest): Promise
 
 async function institutionReport(caller: Caller, request: ReportRequest): Promise<ReportContent> {
   const region = resolveScope(caller, request.region, STATS_PARENT_LEVELS, 'body.region');
-  const { rows } = await institutionRows(caller, { region: region.code, year: request.year, month: request.month });
+  const { rows } = await institutionRows(caller, {
+    region: region.code,
+    year: request.year,
+    month: request.month,
+    ...(request.type ? { type: request.type } : {}),
+    ...(request.regionBasis ? { regionBasis: request.regionBasis } : {}),
+  });
   rows.sort((a, b) => b.acceptedAmount - a.acceptedAmount || a.institutionId - b.institutionId);
+  const basis = request.regionBasis === 'institution' ? '（按机构所在地）' : '';
   return {
     name: '机构数据统计',
-    title: '机构数据统计（数据概览）',
+    title: `机构数据统计（数据概览）${basis}`,
     sheetName: '机构数据统计',
     region,
     period: periodLabel(request.year, request.month),

@@ -1,7 +1,9 @@
 /** The reports module's request and answer schemas (docs/api.md, `POST /reports`). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditFilterFields } from '#shared/audit-scope';
 import { regionCodeSchema } from '#shared/http/schemas';
+import { INSTITUTION_TYPE_CODES } from '#shared/reference/institution-types';
+import { REGION_BASES } from '#shared/statistics/queries';
 import { QUALITY_RULES } from '#shared/financing/quality';
 import { OVERDUE_RULES } from '#shared/supervision/rules';
 
@@ -23,6 +25,9 @@ export const reportRequestSchema = z
     region: regionCodeSchema.optional(),
     year: z.number().int().min(2000).max(2100).optional(),
     month: z.number().int().min(1).max(12).optional(),
+    /** 机构数据统计: the region basis (服务企业所在地 by default, or 机构所在地) and an institution type, as on the page. */
+    regionBasis: z.enum(REGION_BASES).optional(),
+    type: z.enum(INSTITUTION_TYPE_CODES).optional(),
     actor: auditFilterFields.actor,
     action: auditFilterFields.action,
     target: auditFilterFields.target,

@@ -6,6 +6,7 @@ import { ROLE_NAMES } from '#shared/auth/caller';
 import type { AccountRecord } from '#shared/db/accounts';
 import { maskPhone, regionNames } from '#shared/views/account';
 import type { RegionRow, InstitutionRow } from '#shared/statistics/queries';
+import { AUDIT_FIELD_NAMES, AUDIT_VALUE_NAMES, auditReasonText } from '#shared/contract/audit';
 import type { AuditEntryView } from '#shared/views/audit';
 import type { WarningView } from '#shared/data-quality/queries';
 import type { OverdueDemandRow } from '#shared/supervision/queries';
@@ -139,7 +140,16 @@ export const AUDIT_COLUMNS: readonly ReportColumn[] = [
   { key: 'after', header: '变更后', kind: 'text', width: 30 },
 ];
 
-const json = (value: Record<string, unknown> | null) => (value && Object.keys(value).length > 0 ? JSON.stringify(value) : null);
+/** Changed fields in words, as the page's 详情 shows them: `状态：启用；备注：…`. */
+function fieldsText(value: Record<string, unknown> | null): string | null {
+  if (!value || Object.keys(value).length === 0) return null;
+  return Object.entries(value)
+    .map(([field, raw]) => {
+      const shown = typeof raw === 'string' ? (AUDIT_VALUE_NAMES[field]?.[raw] ?? raw) : raw === null || raw === undefined ? '' : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+      return `${AUDIT_FIELD_NAMES[field] ?? field}：${shown}`;
+    })
+    .join('；');
+}
 
 /** An entry of the 审计日志 view as a report row. */
 export function auditRow(entry: AuditEntryView): ReportRow {
@@ -154,9 +164,9 @@ export function auditRow(entry: AuditEntryView): ReportRow {
     result: entry.result === 'success' ? '成功' : '失败',
     target: [entry.target.typeName, entry.target.id].filter(Boolean).join(' ') || null,
     sourceIp: entry.sourceIp,
-    reason: entry.reason,
-    before: json(entry.before),
-    after: json(entry.after),
+    reason: auditReasonText(entry.reason) || null,
+    before: fieldsText(entry.before),
+    after: fieldsText(entry.after),
   };
 }
 

@@ -10,7 +10,10 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+// The streaming writer alone (functions/reports/exceljs-writer.d.ts): the package's entry point would
+// bundle the in-memory workbook, the readers and CSV as well.
+import WorkbookWriter from 'exceljs/lib/stream/xlsx/workbook-writer.js';
 import { spreadsheetSafe } from '#shared/spreadsheet';
 import { EXCEL_NUMBER_FORMATS, wanValue } from '#shared/contract/figures';
 import { rate } from '#shared/statistics/metrics';
@@ -176,7 +179,7 @@ export async function writeReportWorkbook(
   });
   outputFailed.catch(() => undefined); // observed through outputError / the race below
   try {
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
+    const workbook = new WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
     workbook.creator = '信易贷政府端';
     const sheet = workbook.addWorksheet(spec.sheetName, { views: [{ state: 'frozen', ySplit: TITLE_ROWS }] });
     sheet.columns = spec.columns.map((column) => ({ width: column.width }));

@@ -3,7 +3,7 @@
  * validates with them and the OpenAPI document, from which the site's types are generated, is built
  * from them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { pagingSchema, regionCodeSchema } from '#shared/http/schemas';
 import { INSTITUTION_TYPE_CODES } from '#shared/reference/institution-types';
 import { COUNTED_METRICS, METRIC_NAMES } from '#shared/statistics/metrics';

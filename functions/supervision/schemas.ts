@@ -1,5 +1,5 @@
 /** The supervision module's request and answer schemas (docs/api.md, "督办"). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { regionCodeSchema } from '#shared/http/schemas';
 import { OVERDUE_RULES } from '#shared/supervision/rules';
 

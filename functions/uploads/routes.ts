@@ -1,5 +1,5 @@
 /** Presigned uploads (docs/api.md, "Uploads"): the browser sends the file straight to S3. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { createUpload, UPLOAD_PURPOSE_NAMES } from '#shared/storage/uploads';
 import { ForbiddenError } from '#shared/http/errors';

@@ -12,6 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { API_PREFIX, routeKey, type Access, type AnyRoute, type ApiModule } from '#shared/http/route';
 import type { DataConstruct } from './data';
+import { functionEntry } from '../bundling';
 import { createNodeFunction } from './node-function';
 import { grantModulePermissions } from './permissions';
 import type { SmsConstruct } from './sms';
@@ -142,7 +143,7 @@ export class ApiConstruct extends Construct {
     const integrations = new Map<string, HttpLambdaIntegration>();
     for (const module of props.modules) {
       const fn = createNodeFunction(this, functionId(module.name), {
-        entry: `functions/${module.name}/index.ts`,
+        entry: functionEntry(module.name),
         description: `信易贷 API module ${module.name}`,
         // API Gateway gives up on an integration after 30 s; the function must answer before that.
         timeout: Duration.seconds(29),

@@ -99,12 +99,18 @@ export class MonitoringConstruct extends Construct {
       operations: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'].map((operation) => operation as dynamodb.Operation),
       period: Duration.minutes(5),
     });
-    alarm('TableThrottleAlarm', 'DynamoDB throttled requests: the hot counter items or the account limits (docs/data-model.md, "Counters").', throttled, 0);
+    alarm('TableThrottleAlarm', 'DynamoDB throttled requests: a burst above the on-demand peak or the account limits (docs/capacity.md, "DynamoDB throughput").', throttled, 0);
     alarm(
       'LockoutAlarm',
       'Many sign-in lockouts in 5 minutes: someone may be guessing passwords; check the audit log (审计日志) for the addresses.',
       appMetric('Lockouts'),
       props.lockoutAlarmThreshold ?? 20,
+    );
+    alarm(
+      'SignInCeilingAlarm',
+      'A phone or an address reached a daily sign-in ceiling (SMS codes or wrong passwords): a script may be at work; check the audit log (审计日志) for the addresses and phones (masked).',
+      appMetric('SignInCeilingHit'),
+      0,
     );
 
     const action = new actions.SnsAction(this.topic);
@@ -116,7 +122,7 @@ export class MonitoringConstruct extends Construct {
     this.dashboard.addWidgets(
       graph('API requests and 5xx', [api.metricCount({ period: Duration.minutes(5) })], [errorRate]),
       graph('API latency', [api.metricLatency({ statistic: 'p50' }), p99]),
-      graph('Sign-ins', [appMetric('SignIns'), appMetric('SignInFailures'), appMetric('Lockouts')]),
+      graph('Sign-ins', [appMetric('SignIns'), appMetric('SignInFailures'), appMetric('Lockouts')], [appMetric('SignInCeilingHit'), appMetric('CaptchaFailures')]),
       graph('SMS', [appMetric('SmsRequested'), appMetric('SmsSent'), appMetric('SmsRejected'), appMetric('SmsFailed')]),
       graph('Events ingested', [appMetric('EventsIngested'), appMetric('EventsDuplicate'), appMetric('EventsRejected')]),
       graph(

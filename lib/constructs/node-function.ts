@@ -2,27 +2,51 @@
  * The one way this app builds a Lambda function from TypeScript, so every function (the API modules
  * and the rollup consumer alike) gets the same runtime, architecture, bundling and logging.
  */
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { RemovalPolicy, Validations, type Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
+import { FUNCTION_BUNDLE, PROJECT_ROOT } from '../bundling';
 import { acknowledgeManagedPolicy, acknowledgeWildcardResource } from './nag';
 
-/** The project root (package.json, package-lock.json); function entries are resolved against it. */
-export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { PROJECT_ROOT };
 
 /** The Lambda runtime of every function: the Node.js major version the handlers are tested on. */
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_22_X;
 
 /**
- * esbuild emits ESM, but some bundled dependencies still call `require()` for Node built-ins; this
- * gives the bundle a real `require` bound to the module's own URL.
+ * NodejsFunction's bundling for the shared esbuild options (lib/bundling.ts), option by option. An
+ * option added there and not here fails the synth, so the CDK app cannot bundle differently from the
+ * budget test and the bench.
  */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+export function functionBundling(): BundlingOptions {
+  const { platform, format, target, mainFields, minify, charset, sourcemap, sourcesContent, keepNames, banner, external, alias, ...rest } = FUNCTION_BUNDLE;
+  const unmapped = Object.keys(rest);
+  if (unmapped.length > 0) throw new Error(`lib/bundling.ts: no NodejsFunction equivalent for ${unmapped.join(', ')}`);
+  if (platform !== 'node' || format !== 'esm' || charset !== 'utf8') throw new Error('lib/bundling.ts: NodejsFunction bundles ESM for Node.js, in UTF-8 here');
+  return {
+    format: OutputFormat.ESM,
+    target,
+    mainFields: [...mainFields],
+    minify,
+    sourceMap: sourcemap,
+    sourcesContent,
+    keepNames,
+    banner,
+    externalModules: [...external],
+    esbuildArgs: {
+      // NodejsFunction accepts `charset` but does not pass it to esbuild (aws-cdk-lib 2.276.0): say it here.
+      '--charset': charset,
+      ...Object.fromEntries(Object.entries(alias).map(([from, to]) => [`--alias:${from}`, to])),
+    },
+    // Bundle the pinned SDK the tests run against, not whichever version the runtime ships.
+    bundleAwsSDK: true,
+    forceDockerBundling: false,
+  };
+}
 
 export interface NodeFunctionOptions {
   /** Entry file relative to the project root, e.g. `functions/reference/index.ts`; exports `handler`. */
@@ -68,21 +92,10 @@ export function createNodeFunction(scope: Construct, id: string, options: NodeFu
     tracing: options.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
     ...(options.deadLetterQueue ? { deadLetterQueueEnabled: true, deadLetterQueue: options.deadLetterQueue } : {}),
     ...(options.retryAttempts !== undefined ? { retryAttempts: options.retryAttempts } : {}),
-    environment: {
-      // Stack traces then point at the TypeScript sources through the bundled source map.
-      NODE_OPTIONS: '--enable-source-maps',
-      ...options.environment,
-    },
-    bundling: {
-      format: OutputFormat.ESM,
-      mainFields: ['module', 'main'],
-      banner: ESM_REQUIRE_BANNER,
-      minify: true,
-      sourceMap: true,
-      // Bundle the pinned SDK the tests run against, not whichever version the runtime ships.
-      bundleAwsSDK: true,
-      forceDockerBundling: false,
-    },
+    // No NODE_OPTIONS=--enable-source-maps: loading the map made every module load take 8–23 % more
+    // CPU (lib/bundling.ts); logged errors are mapped to the sources when they are logged instead.
+    environment: options.environment,
+    bundling: functionBundling(),
   });
 
   acknowledgeManagedPolicy(

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { permissions } from '#functions/rollup/permissions';
 import { rollupStreamFilterPatterns } from '#shared/db/table';
 import type { DataConstruct } from './data';
+import { functionEntry } from '../bundling';
 import { createNodeFunction } from './node-function';
 import { grantModulePermissions } from './permissions';
 import { failureQueue } from './sms';
@@ -52,7 +53,7 @@ export class RollupConstruct extends Construct {
     const { data } = props;
 
     this.function = createNodeFunction(this, 'Function', {
-      entry: 'functions/rollup/index.ts',
+      entry: functionEntry('rollup'),
       description: '信易贷 rollup: maintains the statistics counters from the table stream',
       // A batch is aggregated and written once per counter item; leave room for throttled retries.
       timeout: Duration.minutes(1),

@@ -49,6 +49,7 @@ export const SPA_PATHS = [
   'subordinate-accounts',
   'dynamics',
   'accounts',
+  'audit-log',
 ] as const;
 
 export interface SiteProps {

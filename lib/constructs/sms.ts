@@ -19,6 +19,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '#shared/observability/metrics';
 import type { EnvironmentConfig } from '../environments';
+import { functionEntry } from '../bundling';
 import { createNodeFunction } from './node-function';
 
 export interface SmsProps {
@@ -94,7 +95,7 @@ export class SmsConstruct extends Construct {
     }
 
     this.function = createNodeFunction(this, 'Function', {
-      entry: 'functions/sms/index.ts',
+      entry: functionEntry('sms'),
       description: '信易贷 SMS: delivers the SMS requests of the SMS topic',
       timeout: Duration.seconds(20),
       memorySize: 256,

@@ -5,6 +5,7 @@
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { BadRequestError } from '#shared/http/errors';
+import { passwordProblems } from '#shared/contract/rules';
 
 const COST = { N: 2 ** 17, r: 8, p: 1 };
 const KEY_LENGTH = 32;
@@ -39,16 +40,8 @@ export async function verifyPassword(password: string, stored: string | undefine
   return stored !== undefined && actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** The reasons a password breaks the complexity rule (empty when it is acceptable). */
-export function passwordProblems(password: string): string[] {
-  const problems: string[] = [];
-  if (password.length < 8) problems.push('密码长度至少 8 位');
-  if (password.length > 64) problems.push('密码长度不超过 64 位');
-  const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
-  if (!/[A-Za-z]/.test(password) || !/\d/.test(password)) problems.push('密码须同时包含字母和数字');
-  if (classes < 3) problems.push('密码须包含大写字母、小写字母、数字、特殊字符中的至少 3 类');
-  return problems;
-}
+/** The reasons a password breaks the complexity rule (empty when it is acceptable); one rule for the site and the API. */
+export { passwordProblems };
 
 /**
  * Checks the complexity rule. `path` names the field in the error details.

@@ -4,7 +4,7 @@
  * and listed from the warning list (shared/db/quality.ts); and marking a warning checked. The API and
  * the export answer from these functions.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Caller } from '#shared/auth/caller';
 import { isInScope, OutOfScopeError, resolveScope, type ScopeRegion } from '#shared/auth/scope';
 import { actorOf, writeAudit } from '#shared/db/audit';

@@ -8,6 +8,13 @@ import { config } from '#shared/config';
 
 type ClientHook = (client: DynamoDBClient) => void;
 
+/**
+ * Sockets per client: an ingestion batch writes up to 100 records side by side (shared/financing/ingest.ts),
+ * which the SDK's default of 50 would queue into two waves.
+ */
+const MAX_SOCKETS = 128;
+const requestHandler = { httpAgent: { keepAlive: true, maxSockets: MAX_SOCKETS }, httpsAgent: { keepAlive: true, maxSockets: MAX_SOCKETS } };
+
 const hooks: ClientHook[] = [];
 let low: DynamoDBClient | undefined;
 let doc: DynamoDBDocumentClient | undefined;
@@ -26,6 +33,7 @@ export function dynamoClient(): DynamoDBClient {
       region: cfg.awsRegion,
       ...(cfg.dynamoEndpoint ? { endpoint: cfg.dynamoEndpoint } : {}),
       maxAttempts: 5,
+      requestHandler,
     });
     for (const hook of hooks) hook(low);
   }
@@ -59,6 +67,7 @@ export function bulkDynamoClient(): DynamoDBClient {
       region: cfg.awsRegion,
       ...(cfg.dynamoEndpoint ? { endpoint: cfg.dynamoEndpoint } : {}),
       maxAttempts: 8,
+      requestHandler,
     });
   }
   return bulkLow;

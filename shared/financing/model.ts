@@ -7,7 +7,7 @@
  * withdrawn; loaned → defaulted. Every item remembers the ids of the events applied to it, which is
  * how a redelivered event is recognised (docs/data-model.md, "Write protocols").
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidCreditCode } from '#shared/reference/credit-code';
 import { isIndustryCode } from '#shared/reference/industries';
 import { findRegion } from '#shared/reference/regions';

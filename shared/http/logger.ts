@@ -1,12 +1,16 @@
 /**
  * The structured JSON logger every function shares (Powertools). Level from POWERTOOLS_LOG_LEVEL.
  *
+ * Logged errors carry stacks that point at the TypeScript sources, also from a minified bundle
+ * (shared/observability/stack-trace.ts).
+ *
  * Phones stay out of logs (docs/security.md): whatever a log line carries — messages, fields, error
  * messages and stacks, item keys such as `ACCOUNT#<phone>` — any mainland mobile number in it is
  * masked (`138****0000`) before the line is written.
  */
 import { Logger, LogFormatter, LogItem } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
+import { readableStack } from '#shared/observability/stack-trace';
 
 const MOBILE = /(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)/g;
 
@@ -26,7 +30,8 @@ export function redactPhones(value: unknown, seen = new WeakSet<object>()): unkn
     return {
       name: error.name,
       message: maskPhonesIn(error.message),
-      ...(error.stack ? { stack: maskPhonesIn(error.stack) } : {}),
+      // In a function bundle, the positions are mapped back to the TypeScript sources.
+      ...(error.stack ? { stack: maskPhonesIn(readableStack(error.stack)) } : {}),
       ...(error.code !== undefined ? { code: redactPhones(error.code, seen) } : {}),
       ...(error.cause !== undefined ? { cause: redactPhones(error.cause, seen) } : {}),
     };

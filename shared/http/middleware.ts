@@ -8,7 +8,8 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
+import { zhCN } from 'zod/locales';
 import { authenticateSession } from '#shared/auth/sessions';
 import { authorizeIngest } from '#shared/auth/ingest';
 import {
@@ -29,7 +30,8 @@ import { config } from '#shared/config';
 import { mayWriteSessions, type AnyRoute, type ModulePermissions, type RequestContext, type RouteInput } from './route';
 import type { Router } from './router';
 
-z.config(z.locales.zhCN());
+// The Chinese messages only: `z.locales` would bundle every language zod ships.
+z.config(zhCN());
 
 /** What the chain learns about a request, step by step. */
 export interface ApiState {

@@ -1,5 +1,5 @@
 /** The OpenAPI 3.1 document, generated from the route tables and their zod schemas. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { API_PREFIX, type AnyRoute, type ApiModule } from './route';
 
 type JsonSchema = Record<string, unknown>;

@@ -3,7 +3,7 @@
  * CDK HTTP API, the module's in-Lambda router, the local HTTP server and the OpenAPI document are all
  * generated from those tables, so they cannot drift.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Caller, Role } from '#shared/auth/caller';
 

@@ -1,5 +1,5 @@
 /** zod building blocks the route tables share. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PHONE_MESSAGE, PHONE_PATTERN } from '#shared/contract/rules';
 
 /** A mainland mobile number, the username of every account (the site checks the same rule). */

@@ -74,7 +74,9 @@ for (const region of REGIONS.values()) {
   list.push(region);
   CHILDREN.set(key, list);
 }
-for (const list of CHILDREN.values()) list.sort((a, b) => a.code.localeCompare(b.code));
+// Codes are six ASCII digits: code-unit order is numeric order. (localeCompare gave the same order but
+// loaded the ICU collator at module load: a third of this module's load time, in every cold start.)
+for (const list of CHILDREN.values()) list.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 
 /** A region by code, or undefined. */
 export function findRegion(code: string): Region | undefined {

@@ -4,7 +4,7 @@
  * that vendors with approved templates (Alibaba Cloud in the China regions) and vendors that take text
  * (AWS End User Messaging SMS globally, the local outbox) are served from the same message.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SMS_TEMPLATES = ['login-code', 'bind-code'] as const;
 export type SmsTemplate = (typeof SMS_TEMPLATES)[number];

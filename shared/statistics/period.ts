@@ -1,5 +1,5 @@
 /** The period a statistics request is about: all time, a year, or a month of a year (China time). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ALL_TIME, monthPeriod, yearPeriod, type StatPeriod } from '#shared/db/keys';
 import { ValidationError } from '#shared/http/errors';
 import { regionCodeSchema } from '#shared/http/schemas';

@@ -1,5 +1,5 @@
 /** The API's view of an account (docs/api.md, "Accounts"): what the site shows, never the secrets. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AccountRecord } from '#shared/db/accounts';
 import { genderSchema, statusSchema } from '#shared/http/schemas';
 import { findRegion, NATION_CODE } from '#shared/reference/regions';

@@ -3,51 +3,15 @@
  * with what result — in Chinese for the console and the export. Phones are masked unless the viewer
  * administers the person they belong to (a city user its institutions' specialists).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Caller } from '#shared/auth/caller';
 import { ROLE_NAMES } from '#shared/auth/caller';
 import { maskPhonesIn } from '#shared/http/logger';
 import { findRegion } from '#shared/reference/regions';
+import { AUDIT_ACTION_NAMES, TARGET_TYPE_NAMES } from '#shared/contract/audit';
 
-/** The actions the log records, with their Chinese names. */
-export const AUDIT_ACTION_NAMES: Readonly<Record<string, string>> = {
-  'auth.login': '登录',
-  'auth.logout': '退出登录',
-  'auth.lockout': '登录限制',
-  'auth.sms': '发送短信验证码',
-  'auth.password-change': '修改密码',
-  'account.bootstrap': '初始化国家级账号',
-  'account.create': '添加账号',
-  'account.update': '编辑账号',
-  'account.enable': '启用账号',
-  'account.disable': '禁用账号',
-  'account.delete': '删除账号',
-  'account.batch-delete': '批量删除账号',
-  'account.approve': '审核通过账号',
-  'account.reject': '驳回账号',
-  'institution.create': '添加金融机构',
-  'institution.update': '编辑金融机构',
-  'institution.enable': '启用金融机构',
-  'institution.disable': '禁用金融机构',
-  'institution.delete': '删除金融机构',
-  'specialist.create': '添加专管员',
-  'specialist.update': '编辑专管员',
-  'specialist.enable': '启用专管员',
-  'specialist.disable': '禁用专管员',
-  'specialist.delete': '删除专管员',
-  'report.export': '导出报表',
-  'quality.check': '核查数据质量预警',
-};
-
-export const TARGET_TYPE_NAMES: Readonly<Record<string, string>> = {
-  account: '账号',
-  institution: '金融机构',
-  specialist: '专管员',
-  report: '报表',
-  order: '订单',
-  enterprise: '企业',
-  product: '金融产品',
-};
+// The Chinese names live in shared/contract/audit.ts, which the admin site shares.
+export { AUDIT_ACTION_NAMES, TARGET_TYPE_NAMES };
 
 export const auditEntryViewSchema = z.object({
   id: z.string(),

@@ -97,6 +97,12 @@ export const router = createRouter({
           component: () => import('./views/accounts/AccountsPage.vue'),
           meta: { module: 'accounts', tier: 'peer', crumbs: ['账号管理', '列表'] },
         },
+        {
+          path: 'audit-log',
+          name: 'audit-log',
+          component: () => import('./views/audit/AuditLogPage.vue'),
+          meta: { module: 'audit-log', crumbs: ['审计日志'] },
+        },
       ],
     },
     { path: '/:pathMatch(.*)*', redirect: '/' },

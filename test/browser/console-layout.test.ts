@@ -2,10 +2,13 @@
  * The console's layout in Chromium against a local stack holding a small demo data set: on every
  * page of every role, at 1280 and 1440 px, every header cell of every table lies fully inside the
  * visible table and its text is not cut, so a column can never silently vanish (督办's list under
- * both rules); the add, edit and 标记已核查 dialogs fit a 1366×768 screen with their submit button on it; and the README's screenshots
- * (docs/screenshots/) of 数据中心 (national) and 区域数据统计 (福建) at 1440 px are taken here.
+ * both rules); the add, edit and 标记已核查 dialogs fit a 1366×768 screen with their submit button on
+ * it; and the README's screenshots (docs/screenshots/, refreshed by `npm run screenshots`) of 数据中心
+ * (national) and 区域数据统计 (福建) at 1440 px are taken here.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -28,7 +31,11 @@ declare const window: Record<string, unknown>;
 
 if (!hasChromium) console.warn('[console-layout.test] skipped: /usr/bin/chromium is missing (apt-get install -y chromium fonts-noto-cjk)');
 
-const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+/**
+ * The README's screenshots are written to docs/screenshots/ only by `npm run screenshots`; an ordinary
+ * test run takes them into the OS temporary folder, so running the tests changes no tracked file.
+ */
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url)) : `${mkdtempSync(join(tmpdir(), 'xyd-shots-'))}/`;
 const WIDTHS = [1280, 1440] as const;
 const ROLES: DemoRole[] = ['national', 'province', 'city'];
 
@@ -84,6 +91,7 @@ describe.skipIf(!hasChromium)('the console’s layout in Chromium', () => {
   afterAll(async () => {
     for (const { context } of opened) await context.close().catch(() => undefined);
     await browser?.close();
+    if (process.env.UPDATE_SCREENSHOTS !== '1') rmSync(SCREENSHOTS, { recursive: true, force: true });
   });
 
 

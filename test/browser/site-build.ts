@@ -4,28 +4,17 @@
  * in parallel processes, so the build holds a lock directory: a second file waits for the first one's
  * build instead of emptying site/dist under it.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isSiteBuildStale } from '#local/site-build';
 
 const SITE = new URL('../../site/', import.meta.url).pathname;
-const CONTRACT = new URL('../../shared/contract/', import.meta.url).pathname;
-const INDEX = join(SITE, 'dist', 'index.html');
 const LOCK = join(SITE, '.build-lock');
 const STALE_LOCK_MS = 10 * 60_000;
 
-function newestChange(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  return stat.isDirectory() ? Math.max(0, ...readdirSync(path).map((name) => newestChange(join(path, name)))) : stat.mtimeMs;
-}
-
-/** True when site/dist is missing or older than a source it is built from. */
-export function isSiteStale(): boolean {
-  const builtAt = newestChange(INDEX);
-  const sources = [join(SITE, 'src'), join(SITE, 'public'), join(SITE, 'index.html'), join(SITE, 'vite.config.ts'), CONTRACT];
-  return builtAt === 0 || builtAt < Math.max(...sources.map(newestChange));
-}
+/** True when site/dist is missing or older than a source it is built from (local/site-build.ts decides). */
+export const isSiteStale = (): boolean => isSiteBuildStale(SITE);
 
 export async function ensureSiteBuilt(): Promise<void> {
   const deadline = Date.now() + 5 * 60_000;

@@ -211,7 +211,13 @@ describe('audit log export', () => {
     const token = people.XM!.token;
     const outside = await client.request('POST', '/api/reports', { token, body: { kind: 'audit-log', region: '350100' } });
     expect(outside.status).toBe(403);
-    await sheetOf(token, { result: 'failure' });
+    const failures = await sheetOf(token, { result: 'failure' });
+    const reasons: string[] = [];
+    failures.sheet.eachRow((row, number) => {
+      if (number > 2) reasons.push(String(row.getCell(11).value ?? ''));
+    });
+    // The wrong password of beforeAll, in words.
+    expect(reasons).toContain('密码登录：密码错误');
     const exports = await all(token, 'action=report.export');
     expect(exports.some((entry) => entry.target.id === 'audit-log')).toBe(true);
   });

@@ -255,6 +255,22 @@ describe('statistics reports match the statistics API cell by cell', () => {
     }
   }
 
+  it('机构数据统计 by 机构所在地 and by type, as the page lists them', async () => {
+    const queries: Record<string, string>[] = [{ regionBasis: 'institution' }, { regionBasis: 'institution', type: 'bank' }, { type: 'bank' }];
+    for (const query of queries) {
+      const file = await exportAs('province', { kind: 'institutions', ...query });
+      const table = await get('province', `/api/stats/institutions?pageSize=100&${new URLSearchParams(query)}`);
+      const { sheet } = await download(file.downloadUrl);
+      const names: unknown[] = [];
+      sheet.eachRow((row, number) => {
+        if (number > 2 && row.getCell(1).value !== '合计') names.push(row.getCell(1).value);
+      });
+      expect(names.length, JSON.stringify(query)).toBeGreaterThan(0);
+      expect(names, JSON.stringify(query)).toEqual(table.items.map((item: { name: string }) => item.name));
+      if (query.regionBasis) expect(String(sheet.getRow(1).getCell(1).value)).toContain('按机构所在地');
+    }
+  });
+
   it('shows the known history, not just what the API shows (福建 in April 2024)', async () => {
     const file = await exportAs('province', { kind: 'regional-overview', year: 2024, month: 4 });
     const { sheet } = await download(file.downloadUrl);

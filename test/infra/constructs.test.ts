@@ -9,7 +9,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { App, Stack, type StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute, type AnyRoute, type ApiModule } from '#shared/http/route';
 import { ApiConstruct, deployedRoutes } from '#lib/constructs/api';
 import { DataConstruct } from '#lib/constructs/data';

@@ -68,7 +68,7 @@ describe.each(PERMUTATIONS)('%s %s', (region, env) => {
     expect(alarms.length).toBeGreaterThan(20);
     for (const [id, alarm] of alarms) expect(alarm.Properties.AlarmActions, id).toEqual([{ Ref: topicId }]);
     const metrics = alarms.map(([, alarm]) => JSON.stringify(alarm.Properties));
-    for (const expected of ['5xx', 'Latency', 'IteratorAge', 'ThrottledRequests', 'SmsFailed', 'SmsSent', 'Lockouts', 'ApproximateNumberOfMessagesVisible', '"Throttles"', '"Errors"']) {
+    for (const expected of ['5xx', 'Latency', 'IteratorAge', 'ThrottledRequests', 'SmsFailed', 'SmsSent', 'Lockouts', 'SignInCeilingHit', 'ApproximateNumberOfMessagesVisible', '"Throttles"', '"Errors"']) {
       expect(metrics.some((m) => m.includes(expected)), expected).toBe(true);
     }
     expect(ofType(s, 'AWS::CloudWatch::Dashboard')).toHaveLength(1);

@@ -6,8 +6,12 @@
  * exactly as `npm run synth` does it (same feature flags from cdk.json). test/infra/partitions.test.ts
  * covers what differs between regions and environments, permissions.test.ts the grants.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { BUNDLE_FILE, bundleFunction, deployedFunctions } from '#lib/bundling';
 import { API_MODULES, FALLBACK_MODULE } from '#functions/registry';
 import { rollupStreamFilterPatterns, TABLE_DEFINITION } from '#shared/db/table';
 import { routeKey } from '#shared/http/route';
@@ -139,6 +143,19 @@ describe('functions', () => {
       expect(variables).toMatchObject({ STAGE: 'cloud', INGEST_AUTH: 'iam', REQUIRE_CLOUDFRONT: 'true', APP_VERSION: '9.9.9-test' });
       expect(variables.SMS_TOPIC_ARN ?? variables.SMS_PROVIDER).toBeDefined();
       for (const name of required) expect(variables[name], name).toBeDefined();
+    }
+  });
+
+  it('deploys byte for byte the bundles that lib/bundling.ts builds (which the budget test measures)', async () => {
+    const deployed = new Map<string, IFunction>([...stack.api.functions, ['rollup', stack.rollup.function], ['sms', stack.sms.function]]);
+    expect([...deployed.keys()].sort()).toEqual(deployedFunctions().sort());
+    for (const [name, fn] of deployed) {
+      const { Code, Environment } = template.toJSON().Resources[logicalId(fn)].Properties as { Code: { S3Key: string }; Environment: { Variables: Record<string, unknown> } };
+      const asset = join(synthesized.app.outdir, `asset.${Code.S3Key.replace(/\.zip$/, '')}`, BUNDLE_FILE);
+      const built = await bundleFunction(name);
+      expect(Buffer.from(built.code!).equals(readFileSync(asset)), `${name}: the synthesized bundle differs from lib/bundling.ts's`).toBe(true);
+      // Source maps are written beside the bundle but not loaded at start (lib/bundling.ts).
+      expect(Environment.Variables.NODE_OPTIONS, name).toBeUndefined();
     }
   });
 

@@ -200,5 +200,5 @@ describe('concurrent overlapping batches', () => {
     );
     await stack.capture.drain(120_000);
     expect((await reconcileRollups()).drifts).toEqual([]);
-  });
+  }, 600_000);
 });

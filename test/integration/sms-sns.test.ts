@@ -1,8 +1,9 @@
 /**
  * The SMS path (docs/architecture.md, "SMS"): the auth side publishes a request to the SMS topic and
  * answers; the SMS function delivers it through the configured vendor. SNS, End User Messaging and the
- * vendor's HTTP API are stood in for (aws-sdk-client-mock, a fetch stub): they cannot run here.
+ * vendor's HTTP API are stood in for (a fetch stub, aws-sdk-client-mock): they cannot run here.
  */
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -14,49 +15,101 @@ import { requestCode, verifyCode } from '#shared/auth/sms-codes';
 
 useTestStores({ env: { SMS_TOPIC_ARN: 'arn:aws-cn:sns:cn-north-1:111122223333:sms' } });
 
-const sns = mockClient(SNSClient);
+
+const TOPIC_ARN = 'arn:aws-cn:sns:cn-north-1:111122223333:sms';
 const BASE = new Date('2026-11-27T02:00:00Z');
 
-beforeEach(() => sns.reset());
-afterEach(() => sns.reset());
+/** What reached SNS: the signed Publish requests, by the fetch stub standing in for it. */
+interface SnsCall {
+  url: string;
+  headers: Record<string, string>;
+  form: Record<string, string>;
+}
+let snsCalls: SnsCall[] = [];
+let snsAnswer: () => Response;
+const PUBLISHED = () => new Response('<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>', { status: 200 });
+
+beforeEach(() => {
+  snsCalls = [];
+  snsAnswer = PUBLISHED;
+  vi.stubGlobal('fetch', async (url: URL | string, init: { headers: Record<string, string>; body: string }) => {
+    snsCalls.push({ url: String(url), headers: init.headers, form: Object.fromEntries(new URLSearchParams(init.body)) });
+    return snsAnswer();
+  });
+});
+afterEach(() => vi.unstubAllGlobals());
 
 function publishedRequest(): { phone: string; template: string; params: { code: string } } {
-  return JSON.parse(sns.commandCalls(PublishCommand).at(-1)!.args[0].input.Message!);
+  return JSON.parse(snsCalls.at(-1)!.form.Message!);
 }
 
 describe('SMS requests go to the SMS topic', () => {
   it('publishes the phone, the template and the code to the topic, nothing to a phone number', async () => {
-    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     await requestCode({ phone: '13700000001', purpose: 'login', sourceIp: '10.0.0.1', deliver: true, now: BASE });
-    const calls = sns.commandCalls(PublishCommand);
-    expect(calls).toHaveLength(1);
-    const input = calls[0]!.args[0].input;
-    expect(input.TopicArn).toBe('arn:aws-cn:sns:cn-north-1:111122223333:sms');
-    expect(input.PhoneNumber).toBeUndefined();
+    expect(snsCalls).toHaveLength(1);
+    expect(snsCalls[0]!.url).toBe('https://sns.cn-north-1.amazonaws.com.cn/');
+    expect(snsCalls[0]!.form).toMatchObject({ Action: 'Publish', TopicArn: TOPIC_ARN });
+    expect(snsCalls[0]!.form.PhoneNumber).toBeUndefined();
+    expect(snsCalls[0]!.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/cn-north-1\/sns\/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
     expect(publishedRequest()).toMatchObject({ phone: '13700000001', template: 'login-code', params: { code: expect.stringMatching(/^\d{6}$/) } });
     expect(await verifyCode('13700000001', 'login', publishedRequest().params.code, BASE)).toBe(true);
   });
 
+  it('sends the Publish request the SNS client would (without the client in the bundle)', async () => {
+    const { publishToTopic } = await import('#shared/sms/publish');
+    const message = JSON.stringify({ phone: '13700000009', template: 'login-code', params: { code: '135790' }, note: 'a b+c&d=中' });
+    await publishToTopic('cn-north-1', TOPIC_ARN, message);
+    let sdkRequest: { method: string; hostname: string; path: string; headers: Record<string, string>; body: string } | undefined;
+    const client = new SNSClient({
+      region: 'cn-north-1',
+      credentials: { accessKeyId: 'AKID', secretAccessKey: 'SECRET' },
+      requestHandler: {
+        handle: async (request: typeof sdkRequest) => {
+          sdkRequest = request;
+          return { response: { statusCode: 200, headers: {}, body: Readable.from([Buffer.from(PUBLISHED_XML)]) } };
+        },
+      } as never,
+    });
+    await client.send(new PublishCommand({ TopicArn: TOPIC_ARN, Message: message }));
+    expect(snsCalls[0]!.url).toBe(`https://${sdkRequest!.hostname}${sdkRequest!.path}`);
+    expect(snsCalls[0]!.form).toEqual(Object.fromEntries(new URLSearchParams(sdkRequest!.body)));
+    expect(snsCalls[0]!.headers['content-type']).toBe(sdkRequest!.headers['content-type']);
+  });
+
+  it('retries a throttled or failed publish like the SDK, and gives up after three attempts', async () => {
+    let failures = 2;
+    snsAnswer = () => (failures-- > 0 ? new Response('<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>', { status: 400 }) : PUBLISHED());
+    await requestCode({ phone: '13700000004', purpose: 'login', sourceIp: '10.0.0.4', deliver: true, now: BASE });
+    expect(snsCalls).toHaveLength(3);
+
+    snsCalls = [];
+    snsAnswer = () => new Response('<ErrorResponse><Error><Code>AuthorizationError</Code><Message>no</Message></Error></ErrorResponse>', { status: 403 });
+    const refused = await requestCode({ phone: '13700000005', purpose: 'login', sourceIp: '10.0.0.5', deliver: true, now: BASE }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 503, code: 'SMS_UNAVAILABLE' });
+    expect(snsCalls).toHaveLength(1);
+  });
+
   it('answers a topic failure with 503 and keeps the earlier code and the allowance', async () => {
-    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     await requestCode({ phone: '13700000002', purpose: 'bind', sourceIp: '10.0.0.2', deliver: true, now: BASE });
     const earlier = publishedRequest().params.code;
     expect(publishedRequest().template).toBe('bind-code');
 
-    sns.on(PublishCommand).rejects(new Error('Throttling'));
+    snsAnswer = () => new Response('<ErrorResponse><Error><Code>InternalError</Code></Error></ErrorResponse>', { status: 500 });
     const later = new Date(BASE.getTime() + 61_000);
     const failure = await requestCode({ phone: '13700000002', purpose: 'bind', sourceIp: '10.0.0.2', deliver: true, now: later }).catch((e: unknown) => e);
     expect(failure).toMatchObject({ status: 503, code: 'SMS_UNAVAILABLE' });
 
     // Nothing was charged: a retry right away is accepted once the topic is back (the pair's second
     // code of the hour, so its next wait is 120 s).
-    sns.on(PublishCommand).resolves({ MessageId: 'm-2' });
+    snsAnswer = PUBLISHED;
     expect(await verifyCode('13700000002', 'bind', earlier, new Date(later.getTime() + 1000))).toBe(true);
     await expect(
       requestCode({ phone: '13700000002', purpose: 'bind', sourceIp: '10.0.0.2', deliver: true, now: new Date(later.getTime() + 2000) }),
     ).resolves.toEqual({ resendAfterSeconds: 120 });
   });
 });
+
+const PUBLISHED_XML = '<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>';
 
 function notification(request: unknown): SNSEvent {
   return { Records: [{ Sns: { MessageId: 'n-1', Message: JSON.stringify(request) } }] } as unknown as SNSEvent;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createApiHandler } from '#shared/http/handler';
 import { defineRoute, routeKey } from '#shared/http/route';

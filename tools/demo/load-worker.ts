@@ -16,7 +16,12 @@ try {
   const description = generateDemoData({ orders: request.orders, seed: request.seed, now: request.now ? new Date(request.now) : undefined });
   const generateMs = performance.now() - started;
   post({ type: 'generated', counts: description.counts, now: description.now, generateMs });
-  const load = await loadInBulk(description, { onProgress: (message) => post({ type: 'progress', message }), now: request.now ? new Date(request.now) : undefined });
+  const load = await loadInBulk(description, {
+    onProgress: (message) => post({ type: 'progress', message }),
+    now: request.now ? new Date(request.now) : undefined,
+    // The parent computes their counter contributions while this thread and the store write them.
+    onRecords: (records) => post({ type: 'records', records }),
+  });
   post({ type: 'done', load });
 } catch (error) {
   post({ type: 'failed', message: (error as Error).stack ?? String(error) });

@@ -37,8 +37,9 @@ import { financingRecord, getInstitutionRef } from '#shared/db/financing';
 import { createInstitution, InstitutionNameTakenError, queryInstitutions } from '#shared/db/institutions';
 import { createSpecialist, SpecialistPhoneTakenError } from '#shared/db/specialists';
 import { IngestPipeline, type SendBatch } from '#tools/import/pipeline';
-import { demoReceivedAt, type DemoDescription, type InstitutionSeed } from './generate';
+import { ContributionCollector, type PrecomputedCounters } from '#tools/rollups';
 import type { CreditCodeHolder } from '#shared/financing/quality';
+import { demoReceivedAt, type DemoDescription, type InstitutionSeed } from './generate';
 import { demoLogoKey, uploadDemoLogos } from './logos';
 
 /** Progress lines for people (Chinese). */
@@ -300,9 +301,16 @@ async function writeBatch(records: Record<string, unknown>[]): Promise<void> {
 
 /**
  * Writes the stored form of every item, enterprises and products first, then orders, 25 per request
- * with several requests in flight. The records are built per request, never all at once.
+ * with several requests in flight. The records are built per request, never all at once; each
+ * request's records are handed to `onRecords` too.
  */
-async function writeItems(items: Map<string, FinancingItem>, orders: number, progress: Progress): Promise<number> {
+async function writeItems(
+  items: Map<string, FinancingItem>,
+  orders: number,
+  progress: Progress,
+  onRecords: (records: Record<string, unknown>[]) => void = () => undefined,
+  writtenBefore = 0,
+): Promise<number> {
   const report = throttled(progress);
   let written = 0;
   let ordersWritten = 0;
@@ -324,14 +332,16 @@ async function writeItems(items: Map<string, FinancingItem>, orders: number, pro
   const worker = async () => {
     for (let next = source.next(); !next.done; next = source.next()) {
       const batch = next.value;
-      await writeBatch(batch.map(financingRecord));
+      const records = batch.map(financingRecord);
+      onRecords(records);
+      await writeBatch(records);
       written += batch.length;
       ordersWritten += batch.filter((item) => item.entity === 'order').length;
       report(ordersWritten > 0 ? `已写入 ${ordersWritten}/${orders} 笔订单` : `已写入企业与产品 ${written}/${items.size - orders} 条`);
     }
   };
   await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, worker));
-  report(`已写入 ${ordersWritten}/${orders} 笔订单（共 ${written} 条记录）`, true);
+  if (orders > 0) report(`已写入 ${ordersWritten}/${orders} 笔订单（共 ${writtenBefore + written} 条记录）`, true);
   return written;
 }
 
@@ -339,20 +349,38 @@ async function writeItems(items: Map<string, FinancingItem>, orders: number, pro
  * Loads a description fast: institutions through the repository, then the events folded in memory
  * with the API's reducer and the final items written in bulk (not seen by the local change capture;
  * rebuild the rollups afterwards). Holds the final items in memory, nothing more per event.
+ * `onRecords` gets the stored form of the bulk-written items, a request's worth at a time.
  * Throws when the store refuses writes after all retries.
  */
-export async function loadInBulk(description: DemoDescription, options: { onProgress?: Progress; now?: Date } = {}): Promise<BulkLoadReport> {
+export async function loadInBulk(
+  description: DemoDescription,
+  options: { onProgress?: Progress; now?: Date; onRecords?: (records: Record<string, unknown>[]) => void } = {},
+): Promise<BulkLoadReport> {
   const progress = options.onProgress ?? (() => undefined);
+  const now = options.now ?? new Date();
   const started = performance.now();
-  const institutions = await createDemoInstitutions(description, progress);
+  // Enterprises need no institution, and no other event changes them: folded from their own events
+  // (in order, so with the same outcome as in the full fold below), they are written while the
+  // institutions are created one after the other.
+  const early = await foldEvents(
+    description.events.filter((event) => event.type === 'enterprise.registered'),
+    new Map(),
+    now,
+    demoReceivedAt(description),
+  );
+  const [institutions, earlyWritten] = await Promise.all([
+    createDemoInstitutions(description, progress),
+    writeItems(early.items, 0, progress, options.onRecords),
+  ]);
   const institutionsDone = performance.now();
 
-  const folded = await foldEvents(description.events, institutions.ids, options.now ?? new Date(), demoReceivedAt(description));
+  const folded = await foldEvents(description.events, institutions.ids, now, demoReceivedAt(description));
   const { orders } = folded;
   const foldDone = performance.now();
   progress(`已计算 ${folded.items.size} 条记录（${description.events.length} 个事件，${seconds(foldDone - institutionsDone)} 秒）`);
 
-  const itemsWritten = await writeItems(folded.items, orders, progress);
+  for (const key of early.items.keys()) folded.items.delete(key); // written already, identical
+  const itemsWritten = earlyWritten + (await writeItems(folded.items, orders, progress, options.onRecords, earlyWritten));
   const writeDone = performance.now();
   const elapsedMs = writeDone - started;
   return {
@@ -397,6 +425,7 @@ export interface WorkerRequest {
 export type WorkerMessage =
   | { type: 'generated'; counts: DemoDescription['counts']; now: string; generateMs: number }
   | { type: 'progress'; message: string }
+  | { type: 'records'; records: Record<string, unknown>[] }
   | { type: 'done'; load: BulkLoadReport }
   | { type: 'failed'; message: string };
 
@@ -412,15 +441,17 @@ function workerBootstrap(): string {
 }
 
 /**
- * Generates and bulk-loads a description in a worker thread. Locally the embedded DynamoDB runs in
- * this process, and a bulk load is CPU-bound on both ends: with the client side in a worker, the
- * two halves use two cores. The worker has its own clients, so its writes (institutions included)
- * are not captured either: the caller rebuilds the rollups. Rejects when the worker fails.
+ * Generates and bulk-loads a description in a worker thread, while this thread computes the counter
+ * contributions of the items it writes (as of `collectAt`), for the rebuild that follows. The worker
+ * has its own clients, so its writes (institutions included) are not captured: the caller rebuilds the
+ * rollups. Rejects when the worker fails.
  */
 export function generateAndLoadInWorker(
   request: WorkerRequest,
   progress: Progress,
-): Promise<{ counts: DemoDescription['counts']; generateMs: number; load: BulkLoadReport }> {
+  collectAt: Date = new Date(),
+): Promise<{ counts: DemoDescription['counts']; generateMs: number; load: BulkLoadReport; precomputed: PrecomputedCounters }> {
+  const collector = new ContributionCollector(collectAt);
   return new Promise((resolvePromise, rejectPromise) => {
     const worker = new Worker(workerBootstrap(), { eval: true, workerData: request });
     let generated: Extract<WorkerMessage, { type: 'generated' }> | undefined;
@@ -440,8 +471,10 @@ export function generateAndLoadInWorker(
         );
       } else if (message.type === 'progress') {
         progress(message.message);
+      } else if (message.type === 'records') {
+        collector.add(message.records);
       } else if (message.type === 'done') {
-        settle(() => resolvePromise({ counts: generated!.counts, generateMs: generated!.generateMs, load: message.load }));
+        settle(() => resolvePromise({ counts: generated!.counts, generateMs: generated!.generateMs, load: message.load, precomputed: collector.result() }));
       } else {
         settle(() => rejectPromise(new Error(`demo data worker failed: ${message.message}`)));
       }
@@ -458,8 +491,11 @@ export interface EnsureDemoDataOptions {
   orders?: number;
   seed?: number;
   now?: Date;
-  /** Rebuilds the rollup counters after the bulk write (the bulk writes bypass the stream). */
-  rebuild: () => Promise<void>;
+  /**
+   * Rebuilds the rollup counters after the bulk write (the bulk writes bypass the stream), given the
+   * contributions of the bulk-written items, computed as of `now` while they were written.
+   */
+  rebuild: (precomputed: PrecomputedCounters | undefined, now: Date) => Promise<void>;
   /** Where progress lines go (default: nowhere). */
   onProgress?: Progress;
 }
@@ -486,10 +522,16 @@ export async function ensureDemoData(options: EnsureDemoDataOptions): Promise<En
   if (await readDemoMarker()) return { loaded: false };
   const orders = options.orders ?? 20_000;
   const seed = options.seed ?? 1;
+  const now = options.now ?? new Date();
 
   progress(`正在生成演示数据（${orders} 笔订单，种子 ${seed}）…`);
-  await uploadDemoLogos();
-  const { counts, generateMs, load } = await generateAndLoadInWorker({ orders, seed, now: options.now?.toISOString() }, progress);
+  const logos = uploadDemoLogos();
+  const loading = generateAndLoadInWorker({ orders, seed, now: options.now?.toISOString() }, progress, now);
+  // Both run to their end before either outcome counts.
+  const [logosDone, loaded] = await Promise.allSettled([logos, loading]);
+  if (logosDone.status === 'rejected') throw logosDone.reason;
+  if (loaded.status === 'rejected') throw loaded.reason;
+  const { counts, generateMs, load, precomputed } = loaded.value;
   const generatedOrdersPerSecond = counts.orders / (generateMs / 1000);
   if (load.rejected > 0) {
     throw new Error(`demo data: ${load.rejected} events rejected, e.g. ${JSON.stringify(load.rejections.slice(0, 3))}`);
@@ -498,7 +540,7 @@ export async function ensureDemoData(options: EnsureDemoDataOptions): Promise<En
 
   progress('正在重建统计汇总…');
   const rebuildStarted = performance.now();
-  await options.rebuild();
+  await options.rebuild(precomputed, now);
   const rebuildMs = performance.now() - rebuildStarted;
 
   await bulkDocumentClient().send(

@@ -8,7 +8,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { config } from '#shared/config';
 import { Canvas } from '#shared/images/png';
 import { INSTITUTION_TYPES, type InstitutionTypeCode } from '#shared/reference/institution-types';
-import { s3Client } from '#shared/storage/s3';
+import { s3Client } from '#shared/storage/s3-client';
 
 const COLOURS: Record<InstitutionTypeCode, [number, number, number]> = {
   bank: [0xc7, 0x00, 0x0b],

@@ -1,6 +1,7 @@
 /**
  * The demo data set of a fresh store, as `npm start` and `npm run demo-data` load it: the demo
- * accounts, then the national data set bulk-loaded once per store, then the rollups rebuilt.
+ * accounts and, at the same time, the national data set bulk-loaded once per store, then the rollups
+ * rebuilt.
  *
  * The bulk writes bypass the change capture, so the counters are rebuilt from the base records —
  * after the capture has delivered what it already holds (the demo accounts, say), or those records
@@ -17,6 +18,8 @@ export interface DemoSetupOptions {
   orders?: number;
   seed?: number;
   onProgress?: Progress;
+  /** Writes made through the change capture that must be over before the rebuild drains it. */
+  settledBeforeRebuild?: Promise<unknown>;
 }
 
 /** Loads the demo data set into the stack's store unless it is there already. */
@@ -26,16 +29,22 @@ export async function ensureDemoDataSet(stack: Pick<LocalStack, 'capture'>, opti
     orders: options.orders,
     seed: options.seed,
     onProgress: progress,
-    rebuild: async () => {
+    rebuild: async (precomputed, now) => {
+      await options.settledBeforeRebuild;
       await stack.capture.drain(300_000);
-      await rebuildRollups({ progress: throttledProgress(progress) });
+      await rebuildRollups({ now, precomputed, progress: throttledProgress(progress) });
     },
   });
 }
 
-/** `npm start`'s demo: the three demo accounts and the data set; returns the login lines to print. */
+/**
+ * `npm start`'s demo: the three demo accounts and the data set; returns the login lines to print. The
+ * accounts are created while the data set is generated and loaded, and before its rebuild.
+ */
 export async function prepareDemo(stack: Pick<LocalStack, 'capture'>, options: DemoSetupOptions = {}): Promise<string[]> {
-  const lines = await ensureDemoAccounts();
-  await ensureDemoDataSet(stack, options);
-  return lines;
+  const accounts = ensureDemoAccounts();
+  const [lines, dataSet] = await Promise.allSettled([accounts, ensureDemoDataSet(stack, { ...options, settledBeforeRebuild: accounts })]);
+  if (lines.status === 'rejected') throw lines.reason;
+  if (dataSet.status === 'rejected') throw dataSet.reason;
+  return lines.value;
 }

@@ -1,5 +1,6 @@
 /** 账号管理 and 市级/省级账号管理 (docs/api.md, "Accounts"). */
 import { call, type Answer, type BodyOf, type QueryOf } from './client';
+import type { CaptchaFields } from './auth';
 
 export type AccountItem = Answer<'getAccount'>;
 export type AccountPage = Answer<'listAccounts'>;
@@ -19,7 +20,7 @@ export const accountsApi = {
   removeMany: (ids: number[]) => call('batchDeleteAccounts', { body: { ids } }),
   audit: (id: number, body: BodyOf<'auditAccount'>) => call('auditAccount', { params: { id }, body }),
   /** The bind code for a phone being added as an account (needs the session). */
-  requestBindCode: (phone: string) => call('requestSmsCode', { body: { phone, purpose: 'bind' } }),
+  requestBindCode: (phone: string, check: CaptchaFields = {}) => call('requestSmsCode', { body: { phone, purpose: 'bind', ...check } }),
 };
 
 export const GENDER_NAMES: Record<Gender, string> = { male: '男', female: '女' };

@@ -8,6 +8,7 @@
  */
 import { isUserActive, session } from '../stores/session';
 import { OPERATIONS, type Operations } from './schema';
+import { waitText } from '../utils/format';
 
 export const API_BASE = '/api';
 
@@ -18,13 +19,19 @@ export class ApiError extends Error {
   status: number;
   code: string;
   details?: unknown;
+  /** The server's own message (`message` may add how long to wait). */
+  serverMessage: string;
+  /** 429: how long to wait, in seconds (the `Retry-After` header). */
+  retryAfterSeconds?: number;
 
-  constructor(status: number, code: string, message: string, details?: unknown) {
+  constructor(status: number, code: string, message: string, details?: unknown, extra: { serverMessage?: string; retryAfterSeconds?: number } = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.details = details;
+    this.serverMessage = extra.serverMessage ?? message;
+    this.retryAfterSeconds = extra.retryAfterSeconds;
   }
 }
 
@@ -94,12 +101,6 @@ function currentLocation(): string {
   return pathname.startsWith('/login') ? '/' : pathname + search + hash;
 }
 
-/** A wait in seconds as Chinese text: 45 秒, 15 分钟, 6 小时. */
-function waitText(seconds: number): string {
-  if (seconds < 120) return `${Math.ceil(seconds)} 秒`;
-  if (seconds < 2 * 3600) return `${Math.ceil(seconds / 60)} 分钟`;
-  return `${Math.ceil(seconds / 3600)} 小时`;
-}
 
 async function toApiError(res: Response): Promise<ApiError> {
   let code = `HTTP_${res.status}`;
@@ -115,14 +116,19 @@ async function toApiError(res: Response): Promise<ApiError> {
   } catch {
     // Not JSON (a proxy error page): keep the generic message.
   }
+  const serverMessage = message;
+  let retryAfterSeconds: number | undefined;
   if (res.status === 429) {
     const header = Number(res.headers.get('Retry-After'));
     const fromDetails = (details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     const wait = Number.isFinite(header) && header > 0 ? header : typeof fromDetails === 'number' ? fromDetails : undefined;
     if (details === undefined && wait !== undefined) details = { retryAfterSeconds: wait };
-    if (wait !== undefined && wait > 0 && !/\d/.test(message)) message = `${message}（${waitText(wait)}后可重试）`;
+    if (wait !== undefined && wait > 0) {
+      retryAfterSeconds = wait;
+      if (!/\d/.test(message)) message = `${message}（${waitText(wait)}后可重试）`;
+    }
   }
-  return new ApiError(res.status, code, message, details);
+  return new ApiError(res.status, code, message, details, { serverMessage, retryAfterSeconds });
 }
 
 async function request<T>(method: string, path: string, options: { query?: Query; body?: unknown; anonymous?: boolean } = {}): Promise<T> {
@@ -173,7 +179,7 @@ export type CallInput<K extends OperationId> = (Operations[K]['params'] extends 
   (Operations[K]['body'] extends undefined ? { body?: undefined } : { body: Operations[K]['body'] });
 
 /** Operations called without the session's token (signing in needs none). */
-const ANONYMOUS: ReadonlySet<OperationId> = new Set<OperationId>(['login', 'requestSmsCode', 'getHealth']);
+const ANONYMOUS: ReadonlySet<OperationId> = new Set<OperationId>(['login', 'requestSmsCode', 'createCaptcha', 'getHealth']);
 
 /**
  * Calls an operation of the API; `{id}` in its path is filled from `params`. A `bind` SMS code is

@@ -32,3 +32,21 @@ export function institutionTypeList(): Promise<CodeName[]> {
   }
   return institutionTypes;
 }
+
+/**
+ * The name of a region code (`350203` → 思明区), read through the cached lists of its parents
+ * (GB/T 2260 codes carry their parents' digits); the code itself when no list has it.
+ */
+export async function regionName(code: string): Promise<string> {
+  if (code === NATION_CODE) return '全国';
+  if (!/^\d{6}$/.test(code)) return code;
+  const province = `${code.slice(0, 2)}0000`;
+  const city = `${code.slice(0, 4)}00`;
+  const chain = [undefined, province, city].slice(0, code === province ? 1 : code === city ? 2 : 3);
+  try {
+    const lists = await Promise.all(chain.map((parent) => childRegions(parent)));
+    return lists[lists.length - 1]!.find((region) => region.code === code)?.name ?? code;
+  } catch {
+    return code;
+  }
+}

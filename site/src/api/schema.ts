@@ -1180,6 +1180,8 @@ export interface Operations {
       region?: string;
       year?: number;
       month?: number;
+      regionBasis?: 'enterprise' | 'institution';
+      type?: 'bank' | 'guarantee' | 'insurance' | 'microloan' | 'financial-leasing' | 'factoring' | 'venture-capital' | 'other' | 'consumer-finance' | 'asset-management' | 'trust';
       actor?: string;
       action?: string;
       target?: string;

@@ -53,3 +53,35 @@ export function dateTime(iso: string | null | undefined): string {
 export function chinaYear(now: Date = new Date()): number {
   return new Date(now.getTime() + CHINA_OFFSET_MS).getUTCFullYear();
 }
+
+/** An ISO time as China date and time to the second, `2026-03-05 14:07:09` (the 审计日志's times). */
+export function dateTimeSeconds(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const parts = chinaParts(iso);
+  return parts ? `${parts.y}-${parts.m}-${parts.d} ${parts.hh}:${parts.mm}:${parts.ss}` : iso;
+}
+
+/** The China calendar day `daysAgo` days before today, as `yyyy-mm-dd`. */
+export function chinaDay(daysAgo = 0, now: Date = new Date()): string {
+  return new Date(now.getTime() + CHINA_OFFSET_MS - daysAgo * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Whole days from the China day `from` to `to` (both `yyyy-mm-dd`), 0 for the same day. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** A wait in seconds as Chinese text: 45 秒, 1 分 30 秒, 15 分钟, 6 小时 20 分钟. */
+export function waitText(seconds: number): string {
+  const total = Math.max(0, Math.ceil(seconds));
+  if (total < 60) return `${total} 秒`;
+  if (total < 3600) {
+    const minutes = Math.floor(total / 60);
+    const rest = total % 60;
+    return rest === 0 ? `${minutes} 分钟` : `${minutes} 分 ${rest} 秒`;
+  }
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.ceil((total % 3600) / 60);
+  if (minutes === 60) return `${hours + 1} 小时`;
+  return minutes === 0 ? `${hours} 小时` : `${hours} 小时 ${minutes} 分钟`;
+}

@@ -32,6 +32,7 @@ export function moduleEntries(me: Me): ModuleEntry[] {
     { key: 'subordinate-accounts', title: subordinateTitle(me), path: '/subordinate-accounts', icon: 'Avatar' },
     { key: 'dynamics', title: '融资动态', path: '/dynamics', icon: 'TrendCharts' },
     { key: 'accounts', title: '账号管理', path: '/accounts', icon: 'User' },
+    { key: 'audit-log', title: '审计日志', path: '/audit-log', icon: 'Tickets' },
   ];
   return all.filter((entry) => me.modules.includes(entry.key));
 }
