@@ -15,9 +15,11 @@ import { module as statistics } from './statistics/routes';
 import { module as dynamics } from './dynamics/routes';
 import { module as reports } from './reports/routes';
 import { module as audit } from './audit/routes';
+import { module as supervision } from './supervision/routes';
+import { module as dataQuality } from './data-quality/routes';
 
 /** Deployed modules. */
-export const API_MODULES: readonly ApiModule[] = [reference, docs, auth, accounts, uploads, institutions, ingest, statistics, dynamics, reports, audit];
+export const API_MODULES: readonly ApiModule[] = [reference, docs, auth, accounts, uploads, institutions, ingest, statistics, dynamics, reports, audit, supervision, dataQuality];
 
 /** Modules of the local stack only (every route `localOnly`); never deployed. */
 export const LOCAL_MODULES: readonly ApiModule[] = [dev];

@@ -81,3 +81,36 @@ export function config(): Config {
   cached = next;
   return next;
 }
+
+/** The 督办 thresholds (docs/data-model.md, "Overdue demands"). */
+export interface OverdueThresholds {
+  /** 待受理超时: a demand not accepted within this many working days after the day it was submitted. */
+  acceptanceWorkdays: number;
+  /** 对接超时: an accepted demand without a decision this many days after the day it was accepted. */
+  decisionDays: number;
+}
+
+/** The largest thresholds the counters' day window can serve (shared/rollups/open-demands.ts). */
+export const MAX_ACCEPTANCE_WORKDAYS = 30;
+export const MAX_DECISION_DAYS = 90;
+
+function integerSetting(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new Error(`configuration: ${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+/**
+ * The 督办 thresholds from `OVERDUE_ACCEPTANCE_WORKDAYS` (default 3, at most 30) and
+ * `OVERDUE_DECISION_DAYS` (default 30, at most 90). Read on every call: they are two numbers.
+ */
+export function overdueThresholds(): OverdueThresholds {
+  return {
+    acceptanceWorkdays: integerSetting('OVERDUE_ACCEPTANCE_WORKDAYS', 3, 1, MAX_ACCEPTANCE_WORKDAYS),
+    decisionDays: integerSetting('OVERDUE_DECISION_DAYS', 30, 1, MAX_DECISION_DAYS),
+  };
+}

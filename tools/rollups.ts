@@ -15,6 +15,8 @@ import { ROLLUP_SOURCE_ENTITIES } from '#shared/db/table';
 import { feedEntries, feedItems } from '#shared/rollups/feed';
 import { addContributions, DeltaAccumulator, firstDayInWindow, type CounterDelta } from '#shared/rollups/contributions';
 import { COUNTER_ENTITY, counterItem, isBookkeepingAttribute } from '#shared/rollups/counter-items';
+import { isOutsideOpenWindow } from '#shared/rollups/open-demands';
+import { flagItemId, QUALITY_FLAG_ENTITY, qualityFlagItems } from '#shared/rollups/quality';
 import type { Progress } from './store';
 
 const SCAN_SEGMENTS = 4;
@@ -56,6 +58,8 @@ export interface PrecomputedCounters {
   keys: Set<string>;
   counters: Map<string, CounterDelta>;
   feed: Record<string, unknown>[];
+  /** The 数据质量 list items of those records. */
+  flags: Record<string, unknown>[];
 }
 
 /** Collects {@link PrecomputedCounters} of records as they are written. */
@@ -63,6 +67,7 @@ export class ContributionCollector {
   private readonly acc = new DeltaAccumulator();
   private readonly keys = new Set<string>();
   private readonly feed: Record<string, unknown>[] = [];
+  private readonly flags: Record<string, unknown>[] = [];
 
   constructor(private readonly now: Date) {}
 
@@ -72,11 +77,12 @@ export class ContributionCollector {
       this.keys.add(`${String(record.pk)}|${String(record.sk)}`);
       addContributions(record, this.acc, 1, this.now);
       for (const entry of feedEntries(undefined, record)) this.feed.push(...feedItems(entry, this.now));
+      this.flags.push(...qualityFlagItems(record));
     }
   }
 
   result(): PrecomputedCounters {
-    return { keys: this.keys, counters: this.acc.items, feed: this.feed };
+    return { keys: this.keys, counters: this.acc.items, feed: this.feed, flags: this.flags };
   }
 }
 
@@ -90,7 +96,7 @@ export async function computeCounters(
   progress: Progress = () => undefined,
   onItem: (item: Record<string, unknown>) => void = () => undefined,
   precomputed?: PrecomputedCounters,
-): Promise<{ computed: Map<string, CounterDelta>; stored: Record<string, unknown>[] }> {
+): Promise<{ computed: Map<string, CounterDelta>; stored: Record<string, unknown>[]; flags: { computed: Map<string, Record<string, unknown>>; stored: Record<string, unknown>[] } }> {
   const acc = new DeltaAccumulator();
   if (precomputed) {
     for (const { ref, values, firsts } of precomputed.counters.values()) {
@@ -99,8 +105,10 @@ export async function computeCounters(
     }
   }
   const stored: Record<string, unknown>[] = [];
+  const flags = { computed: new Map<string, Record<string, unknown>>(), stored: [] as Record<string, unknown>[] };
+  for (const flag of precomputed?.flags ?? []) flags.computed.set(flagItemId(flag), flag);
   let seen = 0;
-  const values: Record<string, AttributeValue> = { ':stat': { S: COUNTER_ENTITY } };
+  const values: Record<string, AttributeValue> = { ':stat': { S: COUNTER_ENTITY }, ':flag': { S: QUALITY_FLAG_ENTITY } };
   ROLLUP_SOURCE_ENTITIES.forEach((entity, i) => (values[`:e${i}`] = { S: entity }));
   await scan(
     { expression: `#entity IN (${Object.keys(values).join(', ')})`, names: { '#entity': 'entity' }, values },
@@ -110,9 +118,14 @@ export async function computeCounters(
           stored.push(item);
           continue;
         }
+        if (item.entity === QUALITY_FLAG_ENTITY) {
+          flags.stored.push(item);
+          continue;
+        }
         seen += 1;
         if (precomputed?.keys.has(`${String(item.pk)}|${String(item.sk)}`)) continue;
         addContributions(item, acc, 1, now);
+        for (const flag of qualityFlagItems(item)) flags.computed.set(flagItemId(flag), flag);
         onItem(item);
       }
       if (items.length > 0) progress(`已读取 ${seen} 条基础记录`);
@@ -120,7 +133,7 @@ export async function computeCounters(
   );
   const computed = new Map<string, CounterDelta>();
   for (const entry of acc.nonEmpty()) computed.set(`${entry.ref.pk}|${entry.ref.sk}`, entry);
-  return { computed, stored };
+  return { computed, stored, flags };
 }
 
 /** Puts or deletes in calls of 25, several in flight, with a progress line now and then. */
@@ -144,7 +157,7 @@ export async function rebuildRollups(
   const now = options.now ?? new Date();
   const progress = options.progress ?? (() => undefined);
   const feed: Record<string, unknown>[] = [...(options.precomputed?.feed ?? [])];
-  const { computed, stored } = await computeCounters(
+  const { computed, stored, flags } = await computeCounters(
     now,
     progress,
     (item) => {
@@ -152,10 +165,11 @@ export async function rebuildRollups(
     },
     options.precomputed,
   );
-  const stale = stored.filter((item) => !computed.has(`${item.pk}|${item.sk}`));
+  const stale = [...stored.filter((item) => !computed.has(`${item.pk}|${item.sk}`)), ...flags.stored.filter((item) => !flags.computed.has(flagItemId(item)))];
   await writeAll(stale.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })), progress, '已清除旧汇总');
   await writeAll([...computed.values()].map((entry) => ({ PutRequest: { Item: counterItem(entry) } })), progress, '已写入汇总');
   await writeAll(feed.map((item) => ({ PutRequest: { Item: item } })), progress, '已写入融资动态');
+  await writeAll([...flags.computed.values()].map((item) => ({ PutRequest: { Item: item } })), progress, '已写入数据质量预警');
   return { baseCounters: computed.size, removed: stale.length };
 }
 
@@ -167,10 +181,17 @@ export interface Drift {
   expected: number | string | null;
 }
 
+/** A copy with object keys sorted at every level, so that two items compare by content. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])]));
+  return value;
+}
+
 /** Compares stored counters with a recomputation; returns every difference. */
 export async function reconcileRollups(options: { now?: Date; progress?: Progress } = {}): Promise<{ checked: number; drifts: Drift[] }> {
   const now = options.now ?? new Date();
-  const { computed, stored } = await computeCounters(now, options.progress);
+  const { computed, stored, flags } = await computeCounters(now, options.progress);
   const firstDay = firstDayInWindow(now);
   const drifts: Drift[] = [];
   const seen = new Set<string>();
@@ -179,6 +200,7 @@ export async function reconcileRollups(options: { now?: Date; progress?: Progres
     seen.add(id);
     // Day items outside the window are expiring housekeeping, not counters anyone reads.
     if (item.kind === 'day' && String(item.day) < firstDay) continue;
+    if (isOutsideOpenWindow(item, now)) continue;
     const expected = computed.get(id);
     const names = new Set([...Object.keys(item).filter((name) => !isBookkeepingAttribute(name)), ...(expected ? [...expected.values.keys(), ...expected.firsts.keys()] : [])]);
     for (const name of names) {
@@ -195,5 +217,16 @@ export async function reconcileRollups(options: { now?: Date; progress?: Progres
       drifts.push({ pk: entry.ref.pk, sk: entry.ref.sk, attribute: name, stored: null, expected: value });
     }
   }
-  return { checked: stored.length, drifts };
+  // The 数据质量 list: exactly the items the records' warnings give, each as the record says.
+  const storedFlags = new Map(flags.stored.map((item) => [flagItemId(item), item]));
+  for (const [id, item] of storedFlags) {
+    const expected = flags.computed.get(id);
+    const have = JSON.stringify(sortedKeys(item));
+    const want = expected ? JSON.stringify(sortedKeys(expected)) : null;
+    if (have !== want) drifts.push({ pk: String(item.pk), sk: String(item.sk), attribute: 'item', stored: have, expected: want });
+  }
+  for (const [id, item] of flags.computed) {
+    if (!storedFlags.has(id)) drifts.push({ pk: String(item.pk), sk: String(item.sk), attribute: 'item', stored: null, expected: JSON.stringify(sortedKeys(item)) });
+  }
+  return { checked: stored.length + flags.stored.length, drifts };
 }

@@ -31,9 +31,17 @@ import {
   INDUSTRY_COLUMNS,
   INSTITUTION_COLUMNS,
   institutionRow,
+  OVERDUE_COLUMNS,
+  overdueRow,
+  QUALITY_WARNING_COLUMNS,
+  qualityWarningRow,
   REGIONAL_OVERVIEW_COLUMNS,
   regionalOverviewRow,
 } from './sheets';
+import { overdueDemands } from '#shared/supervision/queries';
+import { OVERDUE_RULE_NAMES, type OverdueRule } from '#shared/supervision/rules';
+import { qualityWarnings } from '#shared/data-quality/queries';
+import { QUALITY_RULE_NAMES, type QualityRule } from '#shared/financing/quality';
 import type { ReportFile, ReportKind, ReportRequest } from './schemas';
 import { withReportFile, XLSX_CONTENT_TYPE, type ReportColumn, type ReportRow } from './workbook';
 
@@ -167,12 +175,97 @@ async function auditReport(caller: Caller, request: ReportRequest): Promise<Repo
   };
 }
 
+/** The most rows one 督办 or 数据质量 export holds; past it the caller is asked to narrow the filters. */
+export const LIST_EXPORT_MAX_ROWS = 100_000;
+
+function tooMany(name: string): never {
+  throw new BadRequestError('TOO_MANY_ROWS', `${name}一次最多导出 ${LIST_EXPORT_MAX_ROWS} 条，请缩小地区范围或增加筛选条件`);
+}
+
+/** The overdue demands of the 督办 list under its filters, read page by page as the file is written. */
+async function overdueReport(caller: Caller, request: ReportRequest): Promise<ReportContent> {
+  const rule = (request.rule ?? 'acceptance') as OverdueRule;
+  const filters = {
+    region: request.region,
+    rule,
+    ...(request.keyword ? { keyword: request.keyword } : {}),
+    ...(request.institutionId !== undefined ? { institutionId: request.institutionId } : {}),
+    order: request.order ?? 'asc',
+  };
+  // The first page checks the region (400 / 403) before the file is started.
+  const now = new Date();
+  const first = await overdueDemands(caller, { ...filters, limit: 100 }, now, 'body.region');
+  const region = resolveScope(caller, request.region, undefined, 'body.region');
+  async function* rows(): AsyncGenerator<ReportRow> {
+    let page = first;
+    let written = 0;
+    for (;;) {
+      for (const item of page.items) {
+        if (++written > LIST_EXPORT_MAX_ROWS) tooMany('超时需求');
+        yield overdueRow(item);
+      }
+      if (!page.nextCursor) return;
+      page = await overdueDemands(caller, { ...filters, limit: 100, cursor: page.nextCursor }, now, 'body.region');
+    }
+  }
+  return {
+    name: `督办_${OVERDUE_RULE_NAMES[rule]}`,
+    title: `督办（${OVERDUE_RULE_NAMES[rule]}）`,
+    sheetName: OVERDUE_RULE_NAMES[rule],
+    region,
+    period: `截至${chinaClock(now).date}`,
+    columns: OVERDUE_COLUMNS,
+    rows: rows(),
+    totals: true,
+    details: { filters: { ...filters, overdueBefore: first.overdueBefore } },
+  };
+}
+
+/** The 数据质量 warnings under the page's filters, read page by page as the file is written. */
+async function qualityReport(caller: Caller, request: ReportRequest): Promise<ReportContent> {
+  const rule = request.rule as QualityRule | undefined;
+  const filters = {
+    region: request.region,
+    ...(rule ? { rule } : {}),
+    ...(request.status ? { status: request.status } : {}),
+    ...(request.from ? { from: request.from } : {}),
+    ...(request.to ? { to: request.to } : {}),
+  };
+  const first = await qualityWarnings(caller, { ...filters, limit: 100 }, new Date(), 'body');
+  const region = resolveScope(caller, request.region, undefined, 'body.region');
+  async function* rows(): AsyncGenerator<ReportRow> {
+    let page = first;
+    let written = 0;
+    for (;;) {
+      for (const item of page.items) {
+        if (++written > LIST_EXPORT_MAX_ROWS) tooMany('数据质量预警');
+        yield qualityWarningRow(item);
+      }
+      if (!page.nextCursor) return;
+      page = await qualityWarnings(caller, { ...filters, limit: 100, cursor: page.nextCursor }, new Date(), 'body');
+    }
+  }
+  return {
+    name: rule ? `数据质量_${QUALITY_RULE_NAMES[rule]}` : '数据质量',
+    title: rule ? `数据质量预警（${QUALITY_RULE_NAMES[rule]}）` : '数据质量预警',
+    sheetName: '数据质量预警',
+    region,
+    period: request.from || request.to ? `${request.from ?? '开始'}至${request.to ?? chinaClock(new Date()).date}` : '全部时间',
+    columns: QUALITY_WARNING_COLUMNS,
+    rows: rows(),
+    totals: true,
+    details: { filters },
+  };
+}
+
 const CONTENT: Record<ReportKind, (caller: Caller, request: ReportRequest) => Promise<ReportContent>> = {
   'regional-overview': regionalOverview,
   institutions: institutionReport,
   industries: industryReport,
   accounts: accountReport,
   'audit-log': auditReport,
+  'overdue-demands': overdueReport,
+  'quality-warnings': qualityReport,
 };
 
 /** China time of an instant as `yyyy-mm-dd`, `HH:mm` and the file-name stamp `yyyymmdd-HHMM`. */
@@ -220,7 +313,7 @@ export async function exportReport(caller: Caller, request: ReportRequest, sourc
   const signedAt = Date.now();
   const downloadUrl = await presignDownload(config().reportsBucket, key, REPORT_DOWNLOAD_SECONDS, { disposition: 'attachment', fileName });
 
-  const isPeriodic = content.period !== null && request.kind !== 'audit-log';
+  const isPeriodic = content.period !== null && !['audit-log', 'overdue-demands', 'quality-warnings'].includes(request.kind);
   await writeAudit({
     action: 'report.export',
     outcome: 'success',

@@ -10,7 +10,7 @@ export const routes = [
     throttle: 'heavy',
     method: 'POST',
     path: '/reports',
-    summary: '报表导出：区域数据概览、机构数据统计、行业分布或账号列表（本级范围内）生成 Excel，返回 15 分钟有效的下载地址',
+    summary: '报表导出：区域数据概览、机构数据统计、行业分布、账号列表、审计日志、督办超时需求或数据质量预警（本级范围内）生成 Excel，返回 15 分钟有效的下载地址',
     tags: ['statistics'],
     access: 'session',
     status: 201,

@@ -8,6 +8,8 @@ import { maskPhone, regionNames } from '#shared/views/account';
 import type { RegionRow, InstitutionRow } from '#shared/statistics/queries';
 import { AUDIT_FIELD_NAMES, AUDIT_VALUE_NAMES, auditReasonText } from '#shared/contract/audit';
 import type { AuditEntryView } from '#shared/views/audit';
+import type { WarningView } from '#shared/data-quality/queries';
+import type { OverdueDemandRow } from '#shared/supervision/queries';
 import type { ReportColumn, ReportRow } from './workbook';
 
 const count = (key: string, header: string, width = 12): ReportColumn => ({ key, header, kind: 'count', width, total: 'sum' });
@@ -165,5 +167,67 @@ export function auditRow(entry: AuditEntryView): ReportRow {
     reason: auditReasonText(entry.reason) || null,
     before: fieldsText(entry.before),
     after: fieldsText(entry.after),
+  };
+}
+
+/** 督办 · 超时需求: one row per overdue demand, in the list's order; the totals row counts them and sums the amounts. */
+export const OVERDUE_COLUMNS: readonly ReportColumn[] = [
+  { key: 'enterpriseName', header: '企业名称', kind: 'text', width: 36, total: 'rows' },
+  { key: 'regionName', header: '所在地区', kind: 'text', width: 24 },
+  yuan('requestedAmount', '需求金额(万元)'),
+  { key: 'submittedAt', header: '提交时间', kind: 'datetime', width: 20 },
+  { key: 'acceptedAt', header: '受理时间', kind: 'datetime', width: 20 },
+  { key: 'institutionName', header: '受理机构', kind: 'text', width: 32 },
+  { key: 'waitingWorkdays', header: '等待工作日', kind: 'count', width: 12 },
+  { key: 'waitingDays', header: '等待天数', kind: 'count', width: 10 },
+  { key: 'orderId', header: '订单编号', kind: 'text', width: 24 },
+];
+
+/** An overdue demand of the 督办 list as a report row. */
+export function overdueRow(row: OverdueDemandRow): ReportRow {
+  return {
+    enterpriseName: row.enterpriseName,
+    regionName: row.regionName,
+    requestedAmount: row.requestedAmount,
+    submittedAt: row.submittedAt,
+    acceptedAt: row.acceptedAt,
+    institutionName: row.institutionName,
+    waitingWorkdays: row.waitingWorkdays,
+    waitingDays: row.waitingDays,
+    orderId: row.orderId,
+  };
+}
+
+/** 数据质量 · 预警列表: one row per warning, newest first, as the page lists them. */
+export const QUALITY_WARNING_COLUMNS: readonly ReportColumn[] = [
+  { key: 'flaggedAt', header: '预警时间', kind: 'datetime', width: 20, total: 'rows' },
+  { key: 'ruleName', header: '规则', kind: 'text', width: 18 },
+  { key: 'recordKindName', header: '记录类型', kind: 'text', width: 10 },
+  { key: 'recordId', header: '记录编号', kind: 'text', width: 24 },
+  { key: 'name', header: '企业/产品名称', kind: 'text', width: 32 },
+  { key: 'regionName', header: '所在地区', kind: 'text', width: 24 },
+  { key: 'detail', header: '触发值', kind: 'text', width: 60 },
+  { key: 'occurrences', header: '触发次数', kind: 'count', width: 10 },
+  { key: 'status', header: '核查状态', kind: 'text', width: 10 },
+  { key: 'checkedBy', header: '核查人', kind: 'text', width: 12 },
+  { key: 'checkedAt', header: '核查时间', kind: 'datetime', width: 20 },
+  { key: 'checkNote', header: '核查备注', kind: 'text', width: 30 },
+];
+
+/** A warning of the 数据质量 list as a report row. */
+export function qualityWarningRow(warning: WarningView): ReportRow {
+  return {
+    flaggedAt: warning.flaggedAt,
+    ruleName: warning.ruleName,
+    recordKindName: warning.recordKindName,
+    recordId: warning.recordId,
+    name: warning.name,
+    regionName: warning.regionName,
+    detail: warning.detail,
+    occurrences: warning.occurrences,
+    status: warning.checked ? '已核查' : '待核查',
+    checkedBy: warning.checkedBy?.name ?? null,
+    checkedAt: warning.checkedAt,
+    checkNote: warning.checkNote,
   };
 }

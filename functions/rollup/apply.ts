@@ -12,13 +12,14 @@
 import { ConditionalCheckFailedException, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { batchGetRawItems, batchWriteItems } from '#shared/db/batch';
+import { batchGetRawItems, batchWriteItems, type WriteRequest } from '#shared/db/batch';
 import { dynamoClient, tableName } from '#shared/db/client';
 import type { StreamBatchEvent, StreamBatchResponse } from '#shared/db/stream-event';
 import { logger } from '#shared/http/logger';
 import { DeltaAccumulator, recordDeltas, type CounterDelta } from '#shared/rollups/contributions';
 import { counterDescription, markAttribute, markTimeAttribute, MARK_TIME_PREFIX } from '#shared/rollups/counter-items';
 import { feedEntries, feedItems } from '#shared/rollups/feed';
+import { flagItemId, qualityFlagItems } from '#shared/rollups/quality';
 
 /** Stream records live 24 hours; a mark untouched for longer can never be needed again. */
 const MARK_RETENTION_MS = 25 * 60 * 60 * 1000;
@@ -31,6 +32,8 @@ interface PreparedRecord {
   sequenceText: string;
   deltas: CounterDelta[];
   feed: Record<string, unknown>[];
+  /** 数据质量 list items to write and to remove (shared/rollups/quality.ts). */
+  flags: { puts: Record<string, unknown>[]; deletes: { pk: string; sk: string }[] };
 }
 
 export interface BatchStats {
@@ -51,7 +54,31 @@ function prepare(record: DynamoDBRecord, index: number, now: Date): PreparedReco
   const newImage = image(stream.NewImage);
   const acc = recordDeltas(oldImage, newImage, now, new DeltaAccumulator());
   const feed = feedEntries(oldImage, newImage).flatMap((entry) => feedItems(entry, now));
-  return { index, sequence: BigInt(sequenceText), sequenceText, deltas: acc.nonEmpty(), feed };
+  return { index, sequence: BigInt(sequenceText), sequenceText, deltas: acc.nonEmpty(), feed, flags: flagChanges(oldImage, newImage) };
+}
+
+/** The list items of the new image that differ from the old one's, and the old ones that are gone. */
+function flagChanges(oldImage: Record<string, unknown> | undefined, newImage: Record<string, unknown> | undefined): PreparedRecord['flags'] {
+  const before = new Map(qualityFlagItems(oldImage).map((item) => [flagItemId(item), item]));
+  const after = qualityFlagItems(newImage);
+  const kept = new Set(after.map(flagItemId));
+  return {
+    puts: after.filter((item) => JSON.stringify(before.get(flagItemId(item))) !== JSON.stringify(item)),
+    deletes: [...before.entries()].filter(([id]) => !kept.has(id)).map(([, item]) => ({ pk: String(item.pk), sk: String(item.sk) })),
+  };
+}
+
+/**
+ * The 数据质量 list writes of a batch: per item the last thing the batch's records say about it (a
+ * put or a delete), in record order. Deterministic keys and contents make a retry rewrite the same.
+ */
+async function writeFlags(records: PreparedRecord[]): Promise<void> {
+  const last = new Map<string, WriteRequest>();
+  for (const record of records) {
+    for (const key of record.flags.deletes) last.set(`${key.pk}|${key.sk}`, { DeleteRequest: { Key: key } });
+    for (const item of record.flags.puts) last.set(flagItemId(item), { PutRequest: { Item: item } });
+  }
+  await batchWriteItems([...last.values()]);
 }
 
 interface ItemWork {
@@ -233,6 +260,16 @@ export async function applyBatch(event: StreamBatchEvent, now: Date = new Date()
     } catch (error) {
       logger.warn('rollup: feed write failed; the batch will be retried', { error: error as Error });
       const earliest = feedRecords[0]!.index;
+      firstFailure = firstFailure === undefined ? earliest : Math.min(firstFailure, earliest);
+    }
+  }
+  const flagRecords = prepared.filter((record) => record.flags.puts.length > 0 || record.flags.deletes.length > 0);
+  if (flagRecords.length > 0) {
+    try {
+      await writeFlags(flagRecords);
+    } catch (error) {
+      logger.warn('rollup: 数据质量 list write failed; the batch will be retried', { error: error as Error });
+      const earliest = flagRecords[0]!.index;
       firstFailure = firstFailure === undefined ? earliest : Math.min(firstFailure, earliest);
     }
   }

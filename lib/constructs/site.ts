@@ -43,6 +43,8 @@ export const SPA_PATHS = [
   'institution-stats/overview',
   'institution-stats/ranking',
   'institution-stats/types',
+  'supervision',
+  'data-quality',
   'institutions',
   'subordinate-accounts',
   'dynamics',

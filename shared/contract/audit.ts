@@ -35,6 +35,7 @@ export const AUDIT_ACTION_NAMES: Readonly<Record<string, string>> = {
   'specialist.disable': '禁用专管员',
   'specialist.delete': '删除专管员',
   'report.export': '导出报表',
+  'quality.check': '核查数据质量预警',
 };
 
 /** The groups of actions: the `action` filter takes a whole group by its start. */
@@ -44,6 +45,7 @@ export const AUDIT_ACTION_GROUPS: readonly { prefix: string; name: string }[] = 
   { prefix: 'institution.', name: '金融机构' },
   { prefix: 'specialist.', name: '专管员' },
   { prefix: 'report.', name: '报表' },
+  { prefix: 'quality.', name: '数据质量' },
 ];
 
 /** The actions of a group, in the order of {@link AUDIT_ACTION_NAMES}. */
@@ -59,6 +61,9 @@ export const TARGET_TYPE_NAMES: Readonly<Record<string, string>> = {
   institution: '金融机构',
   specialist: '专管员',
   report: '报表',
+  order: '订单',
+  enterprise: '企业',
+  product: '金融产品',
 };
 
 /** The reports an export entry names as its target (the `kind` of POST /reports). */
@@ -68,6 +73,8 @@ export const REPORT_KIND_NAMES: Readonly<Record<string, string>> = {
   industries: '行业分布',
   accounts: '账号列表',
   'audit-log': '审计日志',
+  'overdue-demands': '督办需求清单',
+  'quality-warnings': '数据质量预警',
 };
 
 /** An entry's target in words: `账号 12`, `报表 审计日志`. */

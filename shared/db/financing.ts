@@ -4,11 +4,12 @@
  * to the same record; the event ids stored on the item make redelivery harmless.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { FinancingItem, InstitutionRef } from '#shared/financing/model';
+import type { CreditCodeHolder } from '#shared/financing/quality';
 import { batchGetItems } from './batch';
 import { documentClient, tableName } from './client';
-import { financingKey, type FinancingKind } from './keys';
+import { creditCodeIndexKey, financingKey, openDemandIndexKeys, type FinancingKind } from './keys';
 
 export class StaleRecordError extends Error {
   constructor() {
@@ -29,9 +30,22 @@ export function financingItemId(item: FinancingItem): string {
   return item.orderId;
 }
 
-/** The stored form of an item (keys added). The bulk loaders write exactly this too. */
+/**
+ * The index keys an item carries in its current state: a waiting order its open-demand index entries
+ * (督办), an enterprise its credit-code entry (数据质量). Rewriting the item without them removes them.
+ */
+export function financingIndexKeys(item: FinancingItem): Record<string, string> {
+  if (item.entity === 'enterprise') return creditCodeIndexKey(item.creditCode, item.registeredAt, item.enterpriseId);
+  if (item.entity === 'order') {
+    if (item.status === 'submitted') return openDemandIndexKeys('submitted', item.provinceCode, item.cityCode, item.submittedAt, item.orderId);
+    if (item.status === 'docking' && item.acceptedAt) return openDemandIndexKeys('docking', item.provinceCode, item.cityCode, item.acceptedAt, item.orderId);
+  }
+  return {};
+}
+
+/** The stored form of an item (keys and index keys added). The bulk loaders write exactly this too. */
 export function financingRecord(item: FinancingItem): Record<string, unknown> {
-  return { ...financingKey(item.entity, financingItemId(item)), ...item };
+  return { ...financingKey(item.entity, financingItemId(item)), ...financingIndexKeys(item), ...item };
 }
 
 export async function getFinancingItem<T extends FinancingItem>(kind: FinancingKind, id: string): Promise<T | undefined> {
@@ -115,4 +129,32 @@ export async function getInstitutionRef(id: number): Promise<InstitutionRef | un
   const item = result.Item;
   if (!item) return undefined;
   return institutionRefOf(item);
+}
+
+/** The most holders of one credit code read (a warning names up to three). */
+const HOLDERS_READ = 20;
+
+/**
+ * The enterprises registered under each credit code (the credit-code index, gsi1): one Query per
+ * code, all side by side. The index is eventually consistent: a registration written a moment ago
+ * by another request may be missing (docs/data-model.md, "Data-quality warnings").
+ */
+export async function readCreditCodeHolders(creditCodes: readonly string[]): Promise<Map<string, CreditCodeHolder[]>> {
+  const entries = await Promise.all(
+    [...new Set(creditCodes)].map(async (code) => {
+      const page = await documentClient().send(
+        new QueryCommand({
+          TableName: tableName(),
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': creditCodeIndexKey(code, '', '').gsi1pk },
+          ProjectionExpression: 'enterpriseId, #name',
+          ExpressionAttributeNames: { '#name': 'name' },
+          Limit: HOLDERS_READ,
+        }),
+      );
+      return [code, (page.Items ?? []).map((item) => ({ enterpriseId: String(item.enterpriseId), name: String(item.name) }))] as const;
+    }),
+  );
+  return new Map(entries);
 }

@@ -73,6 +73,37 @@ export function financingKey(kind: FinancingKind, id: string): ItemKey {
   return { pk: `${name}#${id}`, sk: name };
 }
 
+/**
+ * The open-demand index (督办, docs/data-model.md, "Overdue demands"): an order carries these keys while
+ * it waits — `submitted` (for an institution) or `docking` (for a decision) — and loses them with the
+ * write that moves it on, so each index partition holds exactly the waiting orders of a region, oldest
+ * first: gsi1 its province's, gsi2 its city's, gsi3 the nation's.
+ */
+export function openDemandIndexKeys(state: 'submitted' | 'docking', provinceCode: string, cityCode: string, openedAt: string, orderId: string) {
+  const sort = `${openedAt}#${orderId}`;
+  return {
+    gsi1pk: `OPENP#${state}#${provinceCode}`,
+    gsi1sk: sort,
+    gsi2pk: `OPENC#${state}#${cityCode}`,
+    gsi2sk: sort,
+    gsi3pk: `OPENN#${state}`,
+    gsi3sk: sort,
+  };
+}
+
+/** The open-demand index partition of a region (nation, province or city) and its index. */
+export function openDemandPartition(state: 'submitted' | 'docking', level: 'nation' | 'province' | 'city', code: string): { index: 'gsi1' | 'gsi2' | 'gsi3'; pk: string } {
+  if (level === 'nation') return { index: 'gsi3', pk: `OPENN#${state}` };
+  if (level === 'province') return { index: 'gsi1', pk: `OPENP#${state}#${code}` };
+  return { index: 'gsi2', pk: `OPENC#${state}#${code}` };
+}
+
+/** Enterprises by credit code (gsi1): who already holds a code, for the 数据质量 rule at registration. */
+export const creditCodeIndexKey = (creditCode: string, registeredAt: string, enterpriseId: string) => ({
+  gsi1pk: `CREDITCODE#${creditCode}`,
+  gsi1sk: `${registeredAt}#${enterpriseId}`,
+});
+
 // ---- institutions and specialists -----------------------------------------------------------
 
 /** Sort orders are zero-padded to this width in the list index, so 0–999999 sort numerically. */
@@ -168,6 +199,49 @@ export const institutionStatKey = (scopeCode: string, period: StatPeriod, instit
   sk: `INST#${padId(institutionId)}`,
 });
 export const INSTITUTION_STAT_SK_PREFIX = 'INST#';
+
+// ---- open-demand counters (督办) ---------------------------------------------------------------
+
+/**
+ * Open-demand counters of a region's children, one partition per region and waiting state
+ * (docs/data-model.md, "Overdue demands"): `T#<child>` all waiting orders, `D<day>#<child>` those that
+ * started waiting on a day (recent days only), `C<day>#T#<child>` those that stopped waiting on a day
+ * and `C<day>#<open day>#<child>` the same by the day they had started (both for the last few days).
+ */
+export const openCounterPartition = (parentCode: string, state: string): string => `OPEN#${parentCode}#${state}`;
+export const openTotalKey = (parentCode: string, state: string, child: string): ItemKey => ({ pk: openCounterPartition(parentCode, state), sk: `T#${child}` });
+export const openDayKey = (parentCode: string, state: string, day: string, child: string): ItemKey => ({ pk: openCounterPartition(parentCode, state), sk: `D${day}#${child}` });
+export const closedTotalKey = (parentCode: string, state: string, closeDay: string, child: string): ItemKey => ({
+  pk: openCounterPartition(parentCode, state),
+  sk: `C${closeDay}#T#${child}`,
+});
+export const closedDayKey = (parentCode: string, state: string, closeDay: string, openDay: string, child: string): ItemKey => ({
+  pk: openCounterPartition(parentCode, state),
+  sk: `C${closeDay}#${openDay}#${child}`,
+});
+
+/** The same per institution for accepted orders inside a scope (the enterprises' nation, province or city). */
+export const openInstitutionPartition = (scopeCode: string): string => `OPENI#${scopeCode}#docking`;
+export const openInstitutionTotalKey = (scopeCode: string, institutionId: number): ItemKey => ({ pk: openInstitutionPartition(scopeCode), sk: `T#${padId(institutionId)}` });
+export const openInstitutionDayKey = (scopeCode: string, day: string, institutionId: number): ItemKey => ({
+  pk: openInstitutionPartition(scopeCode),
+  sk: `D${day}#${padId(institutionId)}`,
+});
+
+// ---- 数据质量 warnings ----------------------------------------------------------------------------
+
+/**
+ * A 数据质量 warning in the list of a region (nation, province, city): all rules newest first in the
+ * table partition, one rule in gsi3. Deterministic keys: the rollup rewrites the same item.
+ */
+export function qualityFlagKeys(regionCode: string, flaggedAt: string, rule: string, kind: string, id: string) {
+  return {
+    pk: `QFLAG#${regionCode}`,
+    sk: `${flaggedAt}#${rule}#${kind}#${id}`,
+    gsi3pk: `QFLAG#${regionCode}#${rule}`,
+    gsi3sk: `${flaggedAt}#${kind}#${id}`,
+  };
+}
 
 // ---- financing dynamics feed ----------------------------------------------------------------
 

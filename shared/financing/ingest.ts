@@ -18,7 +18,7 @@
  * few such tries its events answer `CONCURRENT_UPDATE`.
  */
 import { countMetric } from '#shared/observability/metrics';
-import { financingRefKey, putFinancingItem, readFinancing, StaleRecordError, type FinancingReads } from '#shared/db/financing';
+import { financingRefKey, putFinancingItem, readCreditCodeHolders, readFinancing, StaleRecordError, type FinancingReads } from '#shared/db/financing';
 import type { FinancingKind } from '#shared/db/keys';
 import {
   applyEvent,
@@ -33,6 +33,7 @@ import {
   type Rejection,
   type ValidEvent,
 } from './model';
+import type { CreditCodeHolder } from './quality';
 
 export interface IngestResult {
   accepted: string[];
@@ -134,8 +135,18 @@ async function applyLayer(plans: RecordPlan[], contextAt: (event: ValidEvent, in
   }
 }
 
+export interface IngestOptions {
+  /**
+   * When each event was received (ISO-8601); `now` by default. Bulk loads of history say when it
+   * arrived (the demo data) or that it arrived as it occurred (an import of history), so that the
+   * 数据质量 warning 事件迟报 means what it says (docs/operations.md, "Demo data and imports").
+   */
+  receivedAt?: (event: ValidEvent) => string;
+}
+
 /** Applies a batch of events; see the file's comment. Throws only when the store fails (never for bad events). */
-export async function ingestEvents(envelopes: EventEnvelope[], now: Date = new Date()): Promise<IngestResult> {
+export async function ingestEvents(envelopes: EventEnvelope[], now: Date = new Date(), options: IngestOptions = {}): Promise<IngestResult> {
+  const receivedAt = options.receivedAt ?? (() => now.toISOString());
   const outcomes: Outcome[] = new Array(envelopes.length);
   const valid: { index: number; event: ValidEvent }[] = [];
   envelopes.forEach((envelope, index) => {
@@ -146,7 +157,13 @@ export async function ingestEvents(envelopes: EventEnvelope[], now: Date = new D
 
   if (valid.length > 0) {
     const needed = readsOf(valid);
-    const reads: FinancingReads = await readFinancing(needed.records, needed.institutions);
+    // The credit-code index is read in the same round as the records (数据质量, shared/financing/quality.ts).
+    const registrations = valid.filter(({ event }) => event.type === 'enterprise.registered');
+    const codes = registrations.map(({ event }) => (event.data as { creditCode: string }).creditCode);
+    const [reads, storedHolders]: [FinancingReads, Map<string, CreditCodeHolder[]>] = await Promise.all([
+      readFinancing(needed.records, needed.institutions),
+      codes.length > 0 ? readCreditCodeHolders(codes) : Promise.resolve(new Map<string, CreditCodeHolder[]>()),
+    ]);
     const plans = new Map<string, RecordPlan>();
     for (const entry of valid) {
       const target = eventTarget(entry.event);
@@ -164,12 +181,25 @@ export async function ingestEvents(envelopes: EventEnvelope[], now: Date = new D
       const plan = plans.get(key);
       return (plan ? stateAt(plan, index) : reads.records.get(key)) as T | undefined;
     };
+    /** The holders of a credit code as registration `index` finds them: stored, or registered earlier in the batch. */
+    const holdersAt = (creditCode: string, index: number): CreditCodeHolder[] => {
+      const holders = new Map((storedHolders.get(creditCode) ?? []).map((holder) => [holder.enterpriseId, holder]));
+      for (const { event } of registrations) {
+        const data = event.data as { enterpriseId: string; creditCode: string };
+        if (data.creditCode !== creditCode || holders.has(data.enterpriseId)) continue;
+        const earlier = recordAt<EnterpriseItem>('enterprise', data.enterpriseId, index);
+        if (earlier) holders.set(earlier.enterpriseId, { enterpriseId: earlier.enterpriseId, name: earlier.name });
+      }
+      return [...holders.values()];
+    };
     const contextAt = (event: ValidEvent, index: number): EventContext => {
       const needs = eventNeeds(event);
       return {
         ...(needs.enterpriseId ? { enterprise: recordAt<EnterpriseItem>('enterprise', needs.enterpriseId, index) } : {}),
         ...(needs.productId ? { product: recordAt<ProductItem>('product', needs.productId, index) } : {}),
         ...(needs.institutionId ? { institution: reads.institutions.get(needs.institutionId) } : {}),
+        ...(event.type === 'enterprise.registered' ? { creditCodeHolders: holdersAt(event.data.creditCode, index) } : {}),
+        receivedAt: receivedAt(event),
       };
     };
     const all = [...plans.values()];

@@ -11,6 +11,16 @@ import * as z from 'zod';
 import { isValidCreditCode } from '#shared/reference/credit-code';
 import { isIndustryCode } from '#shared/reference/industries';
 import { findRegion } from '#shared/reference/regions';
+import { findRetiredDistrict } from '#shared/reference/retired-districts';
+import {
+  creditCodeFiring,
+  lateEventFiring,
+  loanAmountFiring,
+  withFirings,
+  type CreditCodeHolder,
+  type Firing,
+  type QualityFlags,
+} from './quality';
 
 export const EVENT_TYPES = [
   'enterprise.registered',
@@ -100,7 +110,10 @@ export function validateEvent(envelope: EventEnvelope, now: Date): ValidEvent | 
     const data = parsed.data as EventData<'enterprise.registered'>;
     if (!isValidCreditCode(data.creditCode)) return { code: 'INVALID_CREDIT_CODE', message: '统一社会信用代码无效（格式或校验位错误）' };
     if (!isIndustryCode(data.industry)) return { code: 'UNKNOWN_INDUSTRY', message: '行业门类须为 A–T' };
-    if (findRegion(data.districtCode)?.level !== 'district') return { code: 'UNKNOWN_DISTRICT', message: '区县代码不存在' };
+    // A retired district is taken (and flagged, see applyEvent); an unknown code is refused.
+    if (findRegion(data.districtCode)?.level !== 'district' && !findRetiredDistrict(data.districtCode)) {
+      return { code: 'UNKNOWN_DISTRICT', message: '区县代码不存在' };
+    }
   }
   return { id: envelope.id, type, occurredAt: new Date(time).toISOString(), data: parsed.data } as ValidEvent;
 }
@@ -110,8 +123,10 @@ export function validateEvent(envelope: EventEnvelope, now: Date): ValidEvent | 
 interface Tracked {
   /** Ids of the events applied to this item, in order. */
   eventIds: string[];
-  /** One more for every applied event. */
+  /** One more for every change: every applied event, and every 数据质量 warning marked checked. */
   version: number;
+  /** 数据质量 warnings (shared/financing/quality.ts), by rule. */
+  quality?: QualityFlags;
 }
 
 export interface EnterpriseItem extends Tracked {
@@ -123,6 +138,8 @@ export interface EnterpriseItem extends Tracked {
   districtCode: string;
   cityCode: string;
   provinceCode: string;
+  /** The retired district code the portal sent, when it sent one (districtCode is then its successor). */
+  reportedDistrictCode?: string;
   registeredAt: string;
 }
 
@@ -188,6 +205,13 @@ export interface EventContext {
   enterprise?: EnterpriseItem;
   institution?: InstitutionRef;
   product?: ProductItem;
+  /**
+   * When the event was received (ISO-8601): 数据质量 warnings are dated by it, and an event received
+   * long after it occurred is flagged. Absent: as it occurred (on time).
+   */
+  receivedAt?: string;
+  /** For `enterprise.registered`: other enterprises already registered under the same credit code. */
+  creditCodeHolders?: readonly CreditCodeHolder[];
 }
 
 /** The key (entity kind and id) an event applies to. */
@@ -237,17 +261,50 @@ const STATUS_NAMES: Record<OrderStatus, string> = {
 };
 
 /**
- * Applies one valid event to the current item (undefined when it does not exist yet). Pure: the
- * caller loads `current` and the context, and writes the result conditionally.
+ * Applies one valid event to the current item (undefined when it does not exist yet), with the
+ * 数据质量 warnings it raises. Pure: the caller loads `current` and the context, and writes the result
+ * conditionally.
  */
 export function applyEvent(current: FinancingItem | undefined, event: ValidEvent, context: EventContext): ApplyResult {
+  const result = applyLifecycle(current, event, context);
+  if (result.outcome !== 'applied') return result;
+  const firings = qualityFirings(current, result.item, event, context);
+  if (firings.length === 0) return result;
+  const quality = withFirings(result.item.quality, firings, event.id, context.receivedAt ?? event.occurredAt);
+  return { outcome: 'applied', item: { ...result.item, quality } as FinancingItem };
+}
+
+/** The 数据质量 rules an applied event fires (shared/financing/quality.ts). */
+function qualityFirings(current: FinancingItem | undefined, next: FinancingItem, event: ValidEvent, context: EventContext): Firing[] {
+  const firings: (Firing | undefined)[] = [];
+  if (context.receivedAt) firings.push(lateEventFiring(event.type, event.occurredAt, context.receivedAt));
+  if (event.type === 'enterprise.registered' && next.entity === 'enterprise') {
+    const retired = findRetiredDistrict(event.data.districtCode);
+    if (retired) {
+      firings.push({
+        rule: 'retired-district',
+        values: { reportedDistrictCode: retired.code, reportedDistrictName: retired.name, districtCode: retired.successor, districtName: findRegion(retired.successor)!.name },
+      });
+    }
+    firings.push(creditCodeFiring(next.creditCode, next.enterpriseId, next.name, context.creditCodeHolders ?? []));
+  } else if (event.type === 'order.accepted' && next.entity === 'order' && context.institution?.status === 'disabled') {
+    firings.push({ rule: 'disabled-institution', values: { institutionId: context.institution.id, institutionName: context.institution.fullName } });
+  } else if (event.type === 'order.loaned' && next.entity === 'order' && current?.entity === 'order') {
+    firings.push(loanAmountFiring(event.data.loanAmount, current.intendedAmount, current.requestedAmount));
+  }
+  return firings.filter((firing): firing is Firing => firing !== undefined);
+}
+
+/** The lifecycle alone (see {@link applyEvent}). */
+function applyLifecycle(current: FinancingItem | undefined, event: ValidEvent, context: EventContext): ApplyResult {
   if (current?.eventIds.includes(event.id)) return { outcome: 'duplicate' };
   const at = event.occurredAt;
 
   switch (event.type) {
     case 'enterprise.registered': {
       if (current) return reject('ENTERPRISE_EXISTS', `企业 ${event.data.enterpriseId} 已注册`);
-      const district = findRegion(event.data.districtCode)!;
+      const retired = findRetiredDistrict(event.data.districtCode);
+      const district = findRegion(retired?.successor ?? event.data.districtCode)!;
       const city = findRegion(district.parentCode!)!;
       return {
         outcome: 'applied',
@@ -260,6 +317,7 @@ export function applyEvent(current: FinancingItem | undefined, event: ValidEvent
           districtCode: district.code,
           cityCode: city.code,
           provinceCode: city.parentCode!,
+          ...(retired ? { reportedDistrictCode: retired.code } : {}),
           registeredAt: at,
           ...track(undefined, event.id),
         },
@@ -328,7 +386,7 @@ export function applyEvent(current: FinancingItem | undefined, event: ValidEvent
       if (event.type === 'order.accepted') {
         const institution = context.institution;
         if (!institution) return reject('UNKNOWN_INSTITUTION', `金融机构 ${event.data.institutionId} 不存在`);
-        if (institution.status !== 'enabled') return reject('INSTITUTION_DISABLED', '金融机构已禁用');
+        // A disabled institution's acceptance is taken as reported and flagged (数据质量, applyEvent).
         if (event.data.productId) {
           const product = context.product;
           if (!product || product.institutionId !== institution.id) return reject('UNKNOWN_PRODUCT', '产品不存在或不属于该机构');

@@ -13,19 +13,24 @@
  *   机构数据统计's per-institution columns.
  */
 import { findRegion, NATION_CODE } from '#shared/reference/regions';
-import { ALL_TIME, dayStatKey, institutionStatKey, monthPeriod, regionStatKey, STAT_ROOT, yearPeriod, type ItemKey, type StatPeriod } from '#shared/db/keys';
+import { ALL_TIME, dayStatKey, institutionStatKey, monthPeriod, regionStatKey, yearPeriod, type ItemKey, type StatPeriod } from '#shared/db/keys';
 import { chinaDateParts, chinaDay, chinaDayStart } from '#shared/time';
+import { openDemandContributions } from './open-demands';
+import { qualityMetrics } from './quality';
+import { regionChain } from './region-chain';
 
 /** Day counters are kept for this many days back (融资动态 shows 15); older days expire. */
 export const DAY_WINDOW_DAYS = 60;
 
-export type CounterKind = 'region' | 'day' | 'institution';
+export type CounterKind = 'region' | 'day' | 'institution' | 'open' | 'open-institution';
 
 export interface CounterRef extends ItemKey {
   kind: CounterKind;
   regionCode?: string;
   period?: StatPeriod;
   day?: string;
+  /** Expiry (epoch seconds) of an item kept for a window only; day items default to {@link dayItemExpiry}. */
+  ttl?: number;
 }
 
 export interface CounterDelta {
@@ -74,26 +79,6 @@ export class DeltaAccumulator {
   }
 }
 
-interface RegionLevel {
-  code: string;
-  parent: string;
-  /** Nation, province and city items carry the industry and type splits; districts do not. */
-  carriesSplits: boolean;
-}
-
-function regionChain(districtCode: string): RegionLevel[] {
-  const district = findRegion(districtCode);
-  const city = district?.parentCode ? findRegion(district.parentCode) : undefined;
-  if (!district || district.level !== 'district' || !city?.parentCode) {
-    throw new Error(`rollup: unknown district ${districtCode}`);
-  }
-  return [
-    { code: NATION_CODE, parent: STAT_ROOT, carriesSplits: true },
-    { code: city.parentCode, parent: NATION_CODE, carriesSplits: true },
-    { code: city.code, parent: city.parentCode, carriesSplits: true },
-    { code: district.code, parent: city.code, carriesSplits: false },
-  ];
-}
 
 function periodsOf(iso: string): StatPeriod[] {
   const { year, month } = chinaDateParts(iso);
@@ -220,9 +205,11 @@ function orderContributions(order: Item, add: Contributor): void {
 export function addContributions(item: Item | undefined, acc: DeltaAccumulator, sign: 1 | -1, now: Date): void {
   if (!item) return;
   const add = new Contributor(acc, sign, dayWindowStart(now));
+  qualityContributions(item, add);
   switch (item.entity) {
     case 'order':
       orderContributions(item, add);
+      openDemandContributions(item, acc, sign, now);
       break;
     case 'enterprise':
       add.region({
@@ -264,6 +251,12 @@ export function addContributions(item: Item | undefined, acc: DeltaAccumulator, 
     default:
       break;
   }
+}
+
+/** 数据质量 warnings counted per rule (and checked) in the record's regions, by the month they were raised. */
+function qualityContributions(item: Item, add: Contributor): void {
+  if (item.entity !== 'order' && item.entity !== 'enterprise' && item.entity !== 'product') return;
+  for (const { at, metrics } of qualityMetrics(item)) add.region({ districtCode: String(item.districtCode), at, metrics });
 }
 
 /** The counter deltas of one stream record: new contributions minus old ones. */

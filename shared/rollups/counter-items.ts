@@ -36,7 +36,7 @@ export function counterDescription(ref: CounterRef): Record<string, string | num
   if (ref.period) description.period = ref.period;
   if (ref.day) {
     description.day = ref.day;
-    description.ttl = dayItemExpiry(ref.day);
+    description.ttl = ref.ttl ?? dayItemExpiry(ref.day);
   }
   if (ref.kind === 'region' && ref.regionCode && ref.period) Object.assign(description, regionTrendIndexKey(ref.regionCode, ref.period));
   return description;

@@ -87,9 +87,9 @@ export function presentAccount(account: AccountRecord, options: AccountViewOptio
 
 /** The console's modules per role (docs/architecture.md, "Roles and scopes"; docs/api.md, "Auth" (`modules`)). */
 export const MODULES_BY_ROLE: Record<Role, string[]> = {
-  national: ['dashboard', 'regional-stats', 'institution-stats', 'dynamics', 'accounts', 'subordinate-accounts', 'audit-log'],
-  province: ['dashboard', 'regional-stats', 'institution-stats', 'subordinate-accounts', 'dynamics', 'accounts', 'audit-log'],
-  city: ['dashboard', 'regional-stats', 'institution-stats', 'institutions', 'dynamics', 'accounts', 'audit-log'],
+  national: ['dashboard', 'regional-stats', 'institution-stats', 'supervision', 'data-quality', 'dynamics', 'accounts', 'subordinate-accounts', 'audit-log'],
+  province: ['dashboard', 'regional-stats', 'institution-stats', 'supervision', 'data-quality', 'subordinate-accounts', 'dynamics', 'accounts', 'audit-log'],
+  city: ['dashboard', 'regional-stats', 'institution-stats', 'supervision', 'data-quality', 'institutions', 'dynamics', 'accounts', 'audit-log'],
 };
 
 export function scopeOf(caller: Pick<Caller, 'role' | 'provinceCode' | 'cityCode'>) {

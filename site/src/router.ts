@@ -62,6 +62,18 @@ export const router = createRouter({
           meta: { module: 'institution-stats', crumbs: ['机构数据统计', '类型统计'] },
         },
         {
+          path: 'supervision',
+          name: 'supervision',
+          component: () => import('./views/supervision/SupervisionPage.vue'),
+          meta: { module: 'supervision', crumbs: ['督办'] },
+        },
+        {
+          path: 'data-quality',
+          name: 'data-quality',
+          component: () => import('./views/data-quality/DataQualityPage.vue'),
+          meta: { module: 'data-quality', crumbs: ['数据质量'] },
+        },
+        {
           path: 'institutions',
           name: 'institutions',
           component: () => import('./views/institutions/InstitutionsPage.vue'),

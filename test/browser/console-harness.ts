@@ -31,9 +31,9 @@ export const DEMO_PHONES: Record<DemoRole, string> = { national: national!.phone
 
 /** Every page of each role's menu (docs/console.md), by path. */
 export const ROLE_PAGES: Record<DemoRole, string[]> = {
-  national: ['/dashboard', '/regional-stats', '/institution-stats/overview', '/institution-stats/ranking', '/institution-stats/types', '/subordinate-accounts', '/dynamics', '/accounts', '/audit-log'],
-  province: ['/dashboard', '/regional-stats', '/institution-stats/overview', '/institution-stats/ranking', '/institution-stats/types', '/subordinate-accounts', '/dynamics', '/accounts', '/audit-log'],
-  city: ['/dashboard', '/regional-stats', '/institution-stats/overview', '/institution-stats/ranking', '/institution-stats/types', '/institutions', '/dynamics', '/accounts', '/audit-log'],
+  national: ['/dashboard', '/regional-stats', '/institution-stats/overview', '/institution-stats/ranking', '/institution-stats/types', '/supervision', '/data-quality', '/subordinate-accounts', '/dynamics', '/accounts', '/audit-log'],
+  province: ['/dashboard', '/regional-stats', '/institution-stats/overview', '/institution-stats/ranking', '/institution-stats/types', '/supervision', '/data-quality', '/subordinate-accounts', '/dynamics', '/accounts', '/audit-log'],
+  city: ['/dashboard', '/regional-stats', '/institution-stats/overview', '/institution-stats/ranking', '/institution-stats/types', '/supervision', '/data-quality', '/institutions', '/dynamics', '/accounts', '/audit-log'],
 };
 
 export async function launchChromium(): Promise<Browser> {

@@ -172,9 +172,9 @@ describe.skipIf(!hasChromium)('admin site in Chromium', () => {
 
   it('shows exactly the modules of each role in the menu', async () => {
     const expected: [string, string[]][] = [
-      [NATIONAL.phone, ['数据中心', '区域数据统计', '机构数据统计', '省级账号管理', '融资动态', '账号管理', '审计日志']],
-      [PROVINCE.phone, ['数据中心', '区域数据统计', '机构数据统计', '市级账号管理', '融资动态', '账号管理', '审计日志']],
-      [CITY.phone, ['数据中心', '区域数据统计', '机构数据统计', '机构管理', '融资动态', '账号管理', '审计日志']],
+      [NATIONAL.phone, ['数据中心', '区域数据统计', '机构数据统计', '督办', '数据质量', '省级账号管理', '融资动态', '账号管理', '审计日志']],
+      [PROVINCE.phone, ['数据中心', '区域数据统计', '机构数据统计', '督办', '数据质量', '市级账号管理', '融资动态', '账号管理', '审计日志']],
+      [CITY.phone, ['数据中心', '区域数据统计', '机构数据统计', '督办', '数据质量', '机构管理', '融资动态', '账号管理', '审计日志']],
     ];
     for (const [phone, modules] of expected) {
       const page = await newPage();

@@ -33,7 +33,7 @@ describe('sign-in over HTTP', () => {
     const me = await client.request('GET', '/api/me', { token });
     expect(me.status).toBe(200);
     expect(me.body.scope).toEqual({ level: 'city', provinceCode: '350000', cityCode: '350200' });
-    expect(me.body.modules).toEqual(['dashboard', 'regional-stats', 'institution-stats', 'institutions', 'dynamics', 'accounts', 'audit-log']);
+    expect(me.body.modules).toEqual(['dashboard', 'regional-stats', 'institution-stats', 'supervision', 'data-quality', 'institutions', 'dynamics', 'accounts', 'audit-log']);
 
     expect((await client.request('POST', '/api/auth/logout', { token })).status).toBe(204);
     const after = await client.request('GET', '/api/me', { token });
@@ -59,7 +59,7 @@ describe('sign-in over HTTP', () => {
   it('gives each role its modules', async () => {
     const login = await client.request('POST', '/api/auth/login', { body: { phone: province!.phone, password: DEMO_PASSWORD } });
     const me = await client.request('GET', '/api/me', { token: login.body.token });
-    expect(me.body.modules).toEqual(['dashboard', 'regional-stats', 'institution-stats', 'subordinate-accounts', 'dynamics', 'accounts', 'audit-log']);
+    expect(me.body.modules).toEqual(['dashboard', 'regional-stats', 'institution-stats', 'supervision', 'data-quality', 'subordinate-accounts', 'dynamics', 'accounts', 'audit-log']);
     expect(me.body.scope).toEqual({ level: 'province', provinceCode: '350000', cityCode: null });
   });
 

@@ -1,7 +1,7 @@
 /**
  * The bulk path (fold in memory, BatchWriteItem, then a rollup rebuild) and the API path (every event
  * through ingestion, counters maintained from the stream) end with identical counter items (description
- * and counts; only the per-shard marks differ) and feed.
+ * and counts; only the per-shard marks differ), feed and 数据质量 list.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -28,7 +28,7 @@ async function derivedItems(): Promise<Record<string, unknown>[]> {
   do {
     const page = await bulkDocumentClient().send(new ScanCommand({ TableName: tableName(), ConsistentRead: true, ExclusiveStartKey: startKey }));
     for (const item of page.Items ?? []) {
-      if (item.entity !== COUNTER_ENTITY && item.entity !== 'feed') continue;
+      if (item.entity !== COUNTER_ENTITY && item.entity !== 'feed' && item.entity !== 'quality-flag') continue;
       const isMark = (name: string) => name.startsWith(MARK_PREFIX) || name.startsWith(MARK_TIME_PREFIX);
       const kept = Object.fromEntries(Object.entries(item).filter(([name, value]) => !isMark(name) && value !== 0));
       // A counter item whose counts all went back to zero (docking, then loaned) means the same as none.
@@ -58,6 +58,9 @@ describe('demo data: bulk load and API path', () => {
 
     expect(viaApi.length).toBeGreaterThan(500);
     expect(viaApi.some((item) => item.entity === 'feed')).toBe(true);
+    // The planted 数据质量 cases (tools/demo/generate.ts) and the waiting orders (督办) are counted alike.
+    expect(viaApi.some((item) => item.entity === 'quality-flag')).toBe(true);
+    expect(viaApi.some((item) => String(item.pk).startsWith('OPEN#'))).toBe(true);
     expect(viaBulk).toEqual(viaApi);
   }, 300_000);
 });

@@ -14,6 +14,7 @@ import { financingRefKey, getFinancingItem } from '#shared/db/financing';
 import { getInstitutionRef } from '#shared/db/financing';
 import { applyEvent, eventNeeds, eventTarget, validateEvent, type EventEnvelope, type FinancingItem, type InstitutionRef } from '#shared/financing/model';
 import { ingestEvents } from '#shared/financing/ingest';
+import type { CreditCodeHolder } from '#shared/financing/quality';
 import { createDemoInstitutions, withStoreInstitutionId } from '#tools/demo/load';
 import { generateDemoData } from '#tools/demo/generate';
 import { errorFilePath, importEventsFile, resumeFilePath } from '#tools/import/import-file';
@@ -45,6 +46,7 @@ afterAll(async () => {
 async function expectedRecords(list: EventEnvelope[]): Promise<Map<string, FinancingItem>> {
   const items = new Map<string, FinancingItem>();
   const institutions = new Map<number, InstitutionRef | undefined>();
+  const holders = new Map<string, CreditCodeHolder[]>();
   for (const envelope of list) {
     const event = validateEvent(envelope, new Date());
     if ('code' in event) continue;
@@ -56,8 +58,15 @@ async function expectedRecords(list: EventEnvelope[]): Promise<Map<string, Finan
       enterprise: needs.enterpriseId ? (items.get(financingRefKey('enterprise', needs.enterpriseId)) as never) : undefined,
       product: needs.productId ? (items.get(financingRefKey('product', needs.productId)) as never) : undefined,
       institution: needs.institutionId ? institutions.get(needs.institutionId) : undefined,
+      ...(event.type === 'enterprise.registered' ? { creditCodeHolders: holders.get(event.data.creditCode) ?? [] } : {}),
+      // The import takes a history as received when it happened (tools/import/import-file.ts).
+      receivedAt: event.occurredAt,
     });
-    if (result.outcome === 'applied') items.set(key, result.item);
+    if (result.outcome !== 'applied') continue;
+    if (result.item.entity === 'enterprise' && !items.has(key)) {
+      holders.set(result.item.creditCode, [...(holders.get(result.item.creditCode) ?? []), { enterpriseId: result.item.enterpriseId, name: result.item.name }]);
+    }
+    items.set(key, result.item);
   }
   return items;
 }

@@ -101,6 +101,21 @@ function historyOf(stories: Story[], order: number[]): EventEnvelope[] {
   return events;
 }
 
+/**
+ * A record with the receipt times of its 数据质量 warnings blanked: a warning is dated by whichever
+ * request applied its event, which differs from run to run (the rest of the warning does not).
+ */
+function withoutReceiptTimes(item: FinancingItem | undefined): unknown {
+  if (!item?.quality) return item;
+  const quality = Object.fromEntries(
+    Object.entries(item.quality).map(([rule, flag]) => {
+      const { receivedAt: _r, delayDays: _d, ...values } = flag!.values;
+      return [rule, { ...flag, flaggedAt: 'received', values }];
+    }),
+  );
+  return { ...item, quality };
+}
+
 /** S applied one event at a time, in memory, with the model's reducer: the expected records. */
 function foldOneByOne(events: EventEnvelope[]): Map<string, FinancingItem> {
   const items = new Map<string, FinancingItem>();
@@ -115,6 +130,7 @@ function foldOneByOne(events: EventEnvelope[]): Map<string, FinancingItem> {
       enterprise: needs.enterpriseId ? (items.get(financingRefKey('enterprise', needs.enterpriseId)) as never) : undefined,
       product: needs.productId ? (items.get(financingRefKey('product', needs.productId)) as never) : undefined,
       institution: needs.institutionId ? institutions.get(needs.institutionId) : undefined,
+      receivedAt: new Date().toISOString(),
     });
     if (result.outcome !== 'applied') throw new Error(`the history is not valid in its order: ${envelope.id} ${JSON.stringify(result)}`);
     items.set(key, result.item);
@@ -176,7 +192,7 @@ describe('concurrent overlapping batches', () => {
 
           for (const [key, item] of expected) {
             const [kind, ...id] = key.split('#');
-            expect(await getFinancingItem(kind as never, id.join('#')), key).toEqual(item);
+            expect(withoutReceiptTimes(await getFinancingItem(kind as never, id.join('#'))), key).toEqual(withoutReceiptTimes(item));
           }
         },
       ),

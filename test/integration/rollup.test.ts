@@ -28,7 +28,8 @@ beforeAll(async () => {
   dynamoClient().middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as { Key?: { pk?: { S?: string } } };
-      if (context.commandName === 'UpdateItemCommand' && input.Key?.pk?.S?.startsWith('STAT')) {
+      // Every counter item: statistics (STAT…) and open demands (OPEN…, 督办).
+      if (context.commandName === 'UpdateItemCommand' && /^(STAT|OPEN)/.test(input.Key?.pk?.S ?? '')) {
         counterWrites += 1;
         if (Math.random() < counterWriteFailureRate) {
           injectedWriteFailures += 1;

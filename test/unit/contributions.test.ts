@@ -22,7 +22,15 @@ describe('counter contributions', () => {
     expect(items['STAT#350200#all|REGION#350203']).toEqual({ demandCount: 1, demandAmount: 1_000_000 });
     expect(items['STAT#000000#Y2024|REGION#350000']).toMatchObject({ demandCount: 1 });
     expect(items['STAT#350000#M2024-04|REGION#350200']).toMatchObject({ demandCount: 1 });
-    expect(Object.keys(items)).toHaveLength(12); // 4 regions × 3 periods; the day is outside the window
+    // 4 regions × 3 periods (the day is outside the window), and the demand waits for acceptance in
+    // the open-demand counters of 督办 under each parent region.
+    expect(Object.keys(items).filter((key) => key.startsWith('STAT#'))).toHaveLength(12);
+    expect(Object.fromEntries(Object.entries(items).filter(([key]) => key.startsWith('OPEN#')))).toEqual({
+      'OPEN#000000#submitted|T#350000': { count: 1, amount: 1_000_000 },
+      'OPEN#350000#submitted|T#350200': { count: 1, amount: 1_000_000 },
+      'OPEN#350200#submitted|T#350203': { count: 1, amount: 1_000_000 },
+    });
+    expect(Object.keys(items)).toHaveLength(15);
   });
 
   it('moves an order from docking to loaned: docking leaves its acceptance period, the loan joins its own', () => {

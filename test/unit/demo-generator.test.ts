@@ -129,10 +129,29 @@ describe('demo data generator', () => {
     const enterprises = [...folded.items.values()].filter((item): item is EnterpriseItem => item.entity === 'enterprise');
     for (const enterprise of enterprises) {
       expect(isValidCreditCode(enterprise.creditCode), enterprise.creditCode).toBe(true);
-      expect(enterprise.creditCode.slice(2, 8)).toBe(enterprise.districtCode);
+      expect(enterprise.creditCode.slice(2, 8)).toBe(enterprise.reportedDistrictCode ?? enterprise.districtCode);
     }
-    expect(new Set(enterprises.map((enterprise) => enterprise.creditCode)).size).toBe(enterprises.length);
+    // Apart from the enterprises planted for 数据质量, registered again under another's code (`-eq`).
+    const regular = enterprises.filter((enterprise) => !enterprise.enterpriseId.includes('-eq'));
+    expect(new Set(regular.map((enterprise) => enterprise.creditCode)).size).toBe(regular.length);
     expect(new Set(enterprises.map((enterprise) => enterprise.name)).size).toBe(enterprises.length);
+  });
+
+  it('plants every kind of 数据质量 case: repeated codes, retired districts, late events, loans above intent', () => {
+    const enterprises = [...folded.items.values()].filter((item): item is EnterpriseItem => item.entity === 'enterprise');
+    const codes = new Map<string, string[]>();
+    for (const enterprise of enterprises) codes.set(enterprise.creditCode, [...(codes.get(enterprise.creditCode) ?? []), enterprise.name]);
+    const repeated = [...codes.values()].filter((names) => names.length > 1);
+    expect(repeated.length).toBeGreaterThanOrEqual(1);
+    expect(repeated.every((names) => new Set(names).size === names.length)).toBe(true);
+    expect(enterprises.filter((enterprise) => enterprise.reportedDistrictCode).length).toBeGreaterThanOrEqual(1);
+    expect(Object.keys(description.arrivals).length).toBeGreaterThan(0);
+    for (const [id, receivedAt] of Object.entries(description.arrivals)) {
+      const event = description.events.find((candidate) => candidate.id === id)!;
+      expect(Date.parse(receivedAt) - Date.parse(event.occurredAt)).toBeGreaterThan(30 * 86_400_000);
+      expect(Date.parse(receivedAt)).toBeLessThanOrEqual(NOW.getTime());
+    }
+    expect(orders.some((order) => order.loanAmount !== undefined && order.loanAmount * 2 > order.intendedAmount! * 3)).toBe(true);
   });
 
   it('covers every mainland province, every industry section and every institution type', () => {

@@ -11,7 +11,7 @@ import { creditCodeCheckChar } from '#shared/reference/credit-code';
 import { IngestPipeline } from '#tools/import/pipeline';
 
 const at = '2025-01-01T00:00:00.000Z';
-const CREDIT_CODE = `91350203MA2XY1234${creditCodeCheckChar('91350203MA2XY1234')}`;
+const CREDIT_CODES = ['91350203MA2XY1234', '91350203MA2XY1235'].map((first17) => first17 + creditCodeCheckChar(first17));
 /** Small key spaces so that events collide often. */
 const eventArb = fc.oneof(
   fc.record({ kind: fc.constant('enterprise' as const), e: fc.nat(5) }),
@@ -26,7 +26,7 @@ function envelope(spec: Spec, i: number): EventEnvelope {
   const id = `ev${i}`;
   switch (spec.kind) {
     case 'enterprise':
-      return { id, type: 'enterprise.registered', occurredAt: at, data: { enterpriseId: `e${spec.e}`, name: 'x', creditCode: CREDIT_CODE, industry: 'C', districtCode: '350203' } };
+      return { id, type: 'enterprise.registered', occurredAt: at, data: { enterpriseId: `e${spec.e}`, name: 'x', creditCode: CREDIT_CODES[spec.e % 2]!, industry: 'C', districtCode: '350203' } };
     case 'submit':
       return { id, type: 'order.submitted', occurredAt: at, data: { orderId: `o${spec.o}`, enterpriseId: `e${spec.e}`, requestedAmount: 1 } };
     case 'accept':
@@ -42,7 +42,8 @@ function envelope(spec: Spec, i: number): EventEnvelope {
 function touches(event: EventEnvelope): { writes: string[]; reads: string[] } {
   const data = event.data as Record<string, string | undefined>;
   if (event.occurredAt === 'never') return { writes: [], reads: [] };
-  if (event.type === 'enterprise.registered') return { writes: [`enterprise#${data.enterpriseId}`], reads: [] };
+  // Registrations under one credit code see each other (数据质量), so they never run side by side.
+  if (event.type === 'enterprise.registered') return { writes: [`enterprise#${data.enterpriseId}`, `credit-code#${data.creditCode}`], reads: [] };
   if (event.type === 'product.published') return { writes: [`product#${data.productId}`], reads: [] };
   if (event.type === 'order.submitted') return { writes: [`order#${data.orderId}`], reads: [`enterprise#${data.enterpriseId}`] };
   return { writes: [`order#${data.orderId}`], reads: data.productId ? [`product#${data.productId}`] : [] };

@@ -75,10 +75,11 @@ describe('order lifecycle', () => {
     expect(applyEvent(item, event('order.accepted', ORDER_EVENTS['order.accepted']), { institution })).toEqual({ outcome: 'duplicate' });
   });
 
-  it('refuses orders of unknown enterprises and acceptance by unknown or disabled institutions', () => {
+  it('refuses orders of unknown enterprises and acceptance by unknown institutions', () => {
     expect(applyEvent(undefined, event('order.submitted', { orderId: 'o1', enterpriseId: 'zz', requestedAmount: 1 }), {})).toMatchObject({ code: 'UNKNOWN_ENTERPRISE' });
     expect(applyEvent(order('submitted'), event('order.accepted', ORDER_EVENTS['order.accepted']), {})).toMatchObject({ code: 'UNKNOWN_INSTITUTION' });
-    expect(applyEvent(order('submitted'), event('order.accepted', ORDER_EVENTS['order.accepted']), { institution: { ...institution, status: 'disabled' } })).toMatchObject({ code: 'INSTITUTION_DISABLED' });
+    // A disabled institution's acceptance is taken and flagged (test/unit/quality-rules.test.ts).
+    expect(applyEvent(order('submitted'), event('order.accepted', ORDER_EVENTS['order.accepted']), { institution: { ...institution, status: 'disabled' } })).toMatchObject({ outcome: 'applied' });
     expect(applyEvent(undefined, event('order.loaned', ORDER_EVENTS['order.loaned']), {})).toMatchObject({ code: 'UNKNOWN_ORDER' });
   });
 });
@@ -95,6 +96,9 @@ describe('event validation', () => {
     expect(check('enterprise.registered', { ...valid, creditCode: '91110108551385082A' })).toMatchObject({ code: 'INVALID_CREDIT_CODE' });
     expect(check('enterprise.registered', { ...valid, industry: 'Z' })).toMatchObject({ code: 'UNKNOWN_INDUSTRY' });
     expect(check('enterprise.registered', { ...valid, districtCode: '350200' })).toMatchObject({ code: 'UNKNOWN_DISTRICT' });
+    expect(check('enterprise.registered', { ...valid, districtCode: '350299' })).toMatchObject({ code: 'UNKNOWN_DISTRICT' });
+    // A retired district (鼓浪屿区, merged into 思明区 in 2003) is taken and flagged.
+    expect(check('enterprise.registered', { ...valid, districtCode: '350202' })).toMatchObject({ type: 'enterprise.registered' });
     expect(check('order.submitted', { orderId: 'o', enterpriseId: 'e', requestedAmount: -5 })).toMatchObject({ code: 'INVALID_AMOUNT' });
     expect(check('order.submitted', { orderId: 'o', enterpriseId: 'e', requestedAmount: 10.5 })).toMatchObject({ code: 'INVALID_AMOUNT' });
     expect(check('order.loaned', { orderId: 'o', loanAmount: '100' })).toMatchObject({ code: 'INVALID_AMOUNT' });

@@ -14,6 +14,7 @@ import { creditCodeCheckChar } from '#shared/reference/credit-code';
 import { INDUSTRY_CODES } from '#shared/reference/industries';
 import { INSTITUTION_TYPE_CODES, type InstitutionTypeCode } from '#shared/reference/institution-types';
 import { childRegions, findRegion, type Region } from '#shared/reference/regions';
+import { RETIRED_DISTRICTS } from '#shared/reference/retired-districts';
 import { chinaDayStart } from '#shared/time';
 import {
   CREDIT_CODE_PREFIX,
@@ -84,6 +85,11 @@ export interface DemoDescription {
   institutions: InstitutionSeed[];
   /** Sorted by `occurredAt`; each event after the events it depends on. */
   events: EventEnvelope[];
+  /**
+   * The events that reached the platform late (event id → when received, ISO-8601 UTC): 数据质量's
+   * 事件迟报. Every other event was received as it occurred ({@link demoReceivedAt}).
+   */
+  arrivals: Record<string, string>;
   counts: { institutions: number; specialists: number; enterprises: number; products: number; orders: number; events: number };
 }
 
@@ -276,6 +282,8 @@ interface PendingEvent {
   time: number;
   type: EventType;
   data: Record<string, unknown>;
+  /** When it reached the platform, when that was late. */
+  receivedAt?: number;
 }
 
 /**
@@ -308,12 +316,16 @@ export function generateDemoData(options: DemoOptions = {}): DemoDescription {
   const products = generateProducts(random, institutions, brands, prefix, now.getTime(), emit);
   const enterprises = generateEnterprises(random, places, enterpriseCount, prefix, now, salt, emit);
   const orderStats = generateOrders(random, { institutions, products, enterprises, prefix, now, count: orderCount, emit });
+  const extraEnterprises = addDataQualityCases(random, events, { institutions, prefix, now, salt });
 
   // Sort by time; ties keep generation order (a stable sort), which is causal order within an entity.
   const order = Array.from(events.keys()).sort((a, b) => events[a]!.time - events[b]!.time || a - b);
+  const arrivals: Record<string, string> = {};
   const envelopes: EventEnvelope[] = order.map((index, position) => {
     const event = events[index]!;
-    return { id: `${prefix}-${position + 1}`, type: event.type, occurredAt: new Date(event.time).toISOString(), data: event.data };
+    const id = `${prefix}-${position + 1}`;
+    if (event.receivedAt !== undefined) arrivals[id] = new Date(event.receivedAt).toISOString();
+    return { id, type: event.type, occurredAt: new Date(event.time).toISOString(), data: event.data };
   });
   return {
     seed,
@@ -321,10 +333,11 @@ export function generateDemoData(options: DemoOptions = {}): DemoDescription {
     now: now.toISOString(),
     institutions,
     events: envelopes,
+    arrivals,
     counts: {
       institutions: institutions.length,
       specialists: institutions.reduce((sum, institution) => sum + institution.specialists.length, 0),
-      enterprises: enterpriseCount,
+      enterprises: enterpriseCount + extraEnterprises,
       products: products.count,
       orders: orderStats.orders,
       events: envelopes.length,
@@ -610,4 +623,133 @@ function activeProduct(random: Random, plans: ProductPlan[], time: number): stri
   if (!random.chance(0.6)) return undefined;
   const active = plans.filter((plan) => plan.periods.some(([from, to]) => from < time && time < to));
   return active.length > 0 ? random.pick(active).productId : undefined;
+}
+
+// ---- 数据质量 cases -------------------------------------------------------------------------------
+
+/** When a demo event reached the platform: as it occurred, or late (description.arrivals). */
+export function demoReceivedAt(description: Pick<DemoDescription, 'arrivals'>): (event: { id: string; occurredAt: string }) => string {
+  return (event) => description.arrivals[event.id] ?? event.occurredAt;
+}
+
+/** At least one, or this share of `total`. */
+const some = (total: number, share: number) => Math.max(1, Math.round(total * share));
+
+/**
+ * Plants what 数据质量 warns about (shared/financing/quality.ts), so that the page shows something
+ * on a fresh demo: enterprises registered again under another's credit code with another name, some
+ * in a retired district code, acceptances by a disabled institution, loans far above the intended
+ * amount and events that reached the platform weeks late; and accepted demands still without a
+ * decision weeks later (督办's 对接超时; demands never accepted occur naturally). Returns the
+ * enterprises it added.
+ */
+function addDataQualityCases(
+  random: Random,
+  events: PendingEvent[],
+  context: { institutions: InstitutionSeed[]; prefix: string; now: Date; salt: number },
+): number {
+  const nowMs = context.now.getTime();
+  const registrations = events.filter((event) => event.type === 'enterprise.registered' && event.time < nowMs - 60 * DAY_MS);
+  let added = 0;
+
+  // The same credit code under another name, months later (a renamed enterprise registered again).
+  for (let i = 0; i < some(registrations.length, 0.001) && registrations.length > 0; i += 1) {
+    const original = random.pick(registrations);
+    const data = original.data as { name: string; creditCode: string; industry: string; districtCode: string };
+    const place = placeOf(data.districtCode);
+    let name = enterpriseName(random, { industry: data.industry, form: enterpriseForm(random, data.industry), ...place, long: true });
+    if (name === data.name) name = `${name}（新）`;
+    const time = Math.min(nowMs - DAY_MS, daysLater(random, original.time, random.int(30, 400)));
+    events.push({ time, type: 'enterprise.registered', data: { enterpriseId: `${context.prefix}-eq${i + 1}`, name, creditCode: data.creditCode, industry: data.industry, districtCode: data.districtCode } });
+    added += 1;
+  }
+
+  // Districts that were merged away, still sent by a portal.
+  for (let i = 0; i < Math.max(2, some(registrations.length, 0.0005)); i += 1) {
+    // The first two in the demo city (开元区 and 鼓浪屿区, now 思明区), so its user sees some too.
+    const retired = i < 2 ? RETIRED_DISTRICTS.find((entry) => entry.code === (i === 0 ? '350204' : '350202'))! : random.pick(RETIRED_DISTRICTS);
+    const industry = random.pick(INDUSTRY_CODES);
+    const form = enterpriseForm(random, industry);
+    const place = placeOf(retired.successor);
+    const time = officeTime(random, chinaDayStartOf(nowMs - random.int(20, 700) * DAY_MS));
+    events.push({
+      time,
+      type: 'enterprise.registered',
+      data: {
+        enterpriseId: `${context.prefix}-er${i + 1}`,
+        name: enterpriseName(random, { industry, form, ...place, long: true }),
+        creditCode: creditCode(CREDIT_CODE_PREFIX[form], retired.code, 9_000_000 + i, context.salt, true),
+        industry,
+        districtCode: retired.code,
+      },
+    });
+    added += 1;
+  }
+
+  // Acceptances reported by an institution the console has disabled.
+  const disabled = context.institutions.filter((institution) => institution.status === 'disabled');
+  const acceptances = events.filter((event) => event.type === 'order.accepted');
+  if (disabled.length > 0) {
+    for (let i = 0; i < some(acceptances.length, 0.002); i += 1) {
+      const event = random.pick(acceptances);
+      const institution = random.pick(disabled);
+      if (event.time <= Date.parse(institution.createdAt)) continue;
+      const { productId: _product, ...rest } = event.data as { productId?: string };
+      event.data = { ...rest, institutionId: institution.id };
+    }
+  }
+
+  // Loans far above what was intended.
+  const intended = new Map(acceptances.map((event) => [String(event.data.orderId), Number(event.data.intendedAmount)]));
+  const loans = events.filter((event) => event.type === 'order.loaned');
+  for (let i = 0; i < some(loans.length, 0.003) && loans.length > 0; i += 1) {
+    const event = random.pick(loans);
+    const base = intended.get(String(event.data.orderId)) ?? 0;
+    event.data = { ...event.data, loanAmount: Math.max(1_000, Math.ceil((base * random.between(1.6, 2.4)) / 1_000) * 1_000) };
+  }
+
+  const submitted = new Map(events.filter((event) => event.type === 'order.submitted').map((event) => [String(event.data.orderId), String(event.data.enterpriseId)]));
+  const districtOf = new Map(events.filter((event) => event.type === 'enterprise.registered').map((event) => [String(event.data.enterpriseId), String(event.data.districtCode)]));
+  const inCity = (orderId: string) => districtOf.get(submitted.get(orderId) ?? '')?.startsWith(DEMO_CITY.slice(0, 4)) ?? false;
+  const submittedAt = new Map(events.filter((event) => event.type === 'order.submitted').map((event) => [String(event.data.orderId), event.time]));
+
+  // Demands of the demo city never taken up (督办's 待受理超时): their acceptance and what followed dropped.
+  const unanswered = new Set(
+    acceptances
+      .filter((event) => inCity(String(event.data.orderId)))
+      .filter((event) => {
+        const at = submittedAt.get(String(event.data.orderId)) ?? 0;
+        return at > nowMs - 60 * DAY_MS && at < nowMs - 10 * DAY_MS;
+      })
+      .slice(0, 2)
+      .map((event) => String(event.data.orderId)),
+  );
+  for (let i = events.length - 1; i >= 0; i -= 1) {
+    const event = events[i]!;
+    if (event.type !== 'order.submitted' && event.type.startsWith('order.') && unanswered.has(String(event.data.orderId))) events.splice(i, 1);
+  }
+
+  // Decisions still pending weeks after acceptance (督办's 对接超时), a few of them in the demo city.
+  const acceptedAt = new Map(events.filter((event) => event.type === 'order.accepted').map((event) => [String(event.data.orderId), event.time]));
+  const pending = events.filter((event) => {
+    if (event.type !== 'order.loaned' && event.type !== 'order.rejected') return false;
+    const accepted = acceptedAt.get(String(event.data.orderId)) ?? 0;
+    return accepted > nowMs - 90 * DAY_MS && accepted < nowMs - 32 * DAY_MS;
+  });
+  const inDemoCity = pending.filter((event) => inCity(String(event.data.orderId)));
+  const undecided = new Set<string>();
+  for (const event of inDemoCity.slice(0, 3)) undecided.add(String(event.data.orderId));
+  for (let i = 0; i < some(pending.length, 0.02) && pending.length > 0; i += 1) undecided.add(String(random.pick(pending).data.orderId));
+  for (let i = events.length - 1; i >= 0; i -= 1) {
+    const event = events[i]!;
+    if (['order.loaned', 'order.rejected', 'order.defaulted'].includes(event.type) && undecided.has(String(event.data.orderId))) events.splice(i, 1);
+  }
+
+  // Events that reached the platform weeks after they happened.
+  const old = events.filter((event) => event.time < nowMs - 120 * DAY_MS);
+  for (let i = 0; i < some(old.length, 0.002) && old.length > 0; i += 1) {
+    const event = random.pick(old);
+    event.receivedAt = Math.min(nowMs, event.time + random.int(31, 90) * DAY_MS + random.int(0, 8 * 3600) * 1000);
+  }
+  return added;
 }

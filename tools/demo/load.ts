@@ -38,7 +38,8 @@ import { createInstitution, InstitutionNameTakenError, queryInstitutions } from 
 import { createSpecialist, SpecialistPhoneTakenError } from '#shared/db/specialists';
 import { IngestPipeline, type SendBatch } from '#tools/import/pipeline';
 import { ContributionCollector, type PrecomputedCounters } from '#tools/rollups';
-import type { DemoDescription, InstitutionSeed } from './generate';
+import type { CreditCodeHolder } from '#shared/financing/quality';
+import { demoReceivedAt, type DemoDescription, type InstitutionSeed } from './generate';
 import { demoLogoKey, uploadDemoLogos } from './logos';
 
 /** Progress lines for people (Chinese). */
@@ -198,7 +199,11 @@ export async function loadThroughApi(
   const institutions = await createDemoInstitutions(description, progress);
   const result = { accepted: 0, duplicates: 0, rejected: 0, rejections: [] as ({ id: string } & Rejection)[] };
   const { events } = description;
-  const pipeline = new IngestPipeline<null>({ send: options.send ?? ((batch) => ingestEvents(batch)), concurrency: options.concurrency ?? 4 });
+  const receivedAt = demoReceivedAt(description);
+  const pipeline = new IngestPipeline<null>({
+    send: options.send ?? ((batch) => ingestEvents(batch, new Date(), { receivedAt })),
+    concurrency: options.concurrency ?? 4,
+  });
   pipeline.onSettled = (_tag, event, outcome) => {
     if (outcome === 'accepted') result.accepted += 1;
     else if (outcome === 'duplicate') result.duplicates += 1;
@@ -237,9 +242,12 @@ async function foldEvents(
   events: EventEnvelope[],
   ids: InstitutionIdMap,
   now: Date,
+  receivedAt: (event: { id: string; occurredAt: string }) => string,
 ): Promise<{ items: Map<string, FinancingItem>; orders: number; accepted: number; duplicates: number; rejected: number; rejections: ({ id: string } & Rejection)[] }> {
   const items = new Map<string, FinancingItem>();
   const institutions = new Map<number, InstitutionRef | undefined>();
+  /** The enterprises folded so far per credit code (what the API's credit-code index would hold). */
+  const holders = new Map<string, CreditCodeHolder[]>();
   const institutionRef = async (id: number) => {
     if (!institutions.has(id)) institutions.set(id, await getInstitutionRef(id));
     return institutions.get(id);
@@ -266,9 +274,14 @@ async function foldEvents(
       enterprise: needs.enterpriseId ? (items.get(itemKey('enterprise', needs.enterpriseId)) as EnterpriseItem | undefined) : undefined,
       institution: needs.institutionId ? await institutionRef(needs.institutionId) : undefined,
       product: needs.productId ? (items.get(itemKey('product', needs.productId)) as ProductItem | undefined) : undefined,
+      ...(event.type === 'enterprise.registered' ? { creditCodeHolders: holders.get(event.data.creditCode) ?? [] } : {}),
+      receivedAt: receivedAt(event),
     });
     if (result.outcome === 'applied') {
       if (result.item.entity === 'order' && !items.has(key)) orders += 1;
+      if (result.item.entity === 'enterprise' && !items.has(key)) {
+        holders.set(result.item.creditCode, [...(holders.get(result.item.creditCode) ?? []), { enterpriseId: result.item.enterpriseId, name: result.item.name }]);
+      }
       items.set(key, result.item);
       accepted += 1;
     } else if (result.outcome === 'duplicate') {
@@ -353,6 +366,7 @@ export async function loadInBulk(
     description.events.filter((event) => event.type === 'enterprise.registered'),
     new Map(),
     now,
+    demoReceivedAt(description),
   );
   const [institutions, earlyWritten] = await Promise.all([
     createDemoInstitutions(description, progress),
@@ -360,7 +374,7 @@ export async function loadInBulk(
   ]);
   const institutionsDone = performance.now();
 
-  const folded = await foldEvents(description.events, institutions.ids, now);
+  const folded = await foldEvents(description.events, institutions.ids, now, demoReceivedAt(description));
   const { orders } = folded;
   const foldDone = performance.now();
   progress(`已计算 ${folded.items.size} 条记录（${description.events.length} 个事件，${seconds(foldDone - institutionsDone)} 秒）`);

@@ -220,7 +220,8 @@ export async function importEventsFile(path: string, options: ImportOptions = {}
   };
 
   const pipeline = new IngestPipeline<RowTag>({
-    send: options.send ?? ((events) => ingestEvents(events)),
+    // History is taken as received when it occurred: 事件迟报 is about portals, not about an import.
+    send: options.send ?? ((events) => ingestEvents(events, new Date(), { receivedAt: (event) => event.occurredAt })),
     concurrency: options.concurrency ?? 4,
     signal: options.signal,
   });

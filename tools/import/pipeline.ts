@@ -2,7 +2,7 @@
  * Several ingestion batches in flight without changing what a file means. Events are taken in file
  * order into batches of up to 100; a batch may start while others are in flight only if none of its
  * events touches a record an in-flight batch writes, or writes a record one reads (an order's
- * enterprise or product) — and an event waits, with every later event touching the same records,
+ * enterprise or product; a registration takes its credit code as a record) — and an event waits, with every later event touching the same records,
  * until the earlier ones are answered. So each record sees its events in file order, and every event
  * its context as the file left it: the result is the one of sending the batches one after another.
  *
@@ -47,7 +47,9 @@ function keysOf(event: EventEnvelope, now: Date): { writes: string[]; reads: str
   const target = eventTarget(valid);
   const needs = eventNeeds(valid);
   return {
-    writes: [recordKey(target.kind, target.id)],
+    // Registrations under one credit code see each other (the 数据质量 rule credit-code-names), so
+    // they take turns as records do.
+    writes: [recordKey(target.kind, target.id), ...(valid.type === 'enterprise.registered' ? [recordKey('credit-code', valid.data.creditCode)] : [])],
     reads: [
       ...(needs.enterpriseId ? [recordKey('enterprise', needs.enterpriseId)] : []),
       ...(needs.productId ? [recordKey('product', needs.productId)] : []),

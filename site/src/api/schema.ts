@@ -1171,12 +1171,12 @@ export interface Operations {
       nextCursor: string | null;
     };
   };
-  /** POST /api/reports: 报表导出：区域数据概览、机构数据统计、行业分布或账号列表（本级范围内）生成 Excel，返回 15 分钟有效的下载地址 */
+  /** POST /api/reports: 报表导出：区域数据概览、机构数据统计、行业分布、账号列表、审计日志、督办超时需求或数据质量预警（本级范围内）生成 Excel，返回 15 分钟有效的下载地址 */
   createReport: {
     params: Record<string, never>;
     query: Record<string, never>;
     body: {
-      kind: 'regional-overview' | 'institutions' | 'industries' | 'accounts' | 'audit-log';
+      kind: 'regional-overview' | 'institutions' | 'industries' | 'accounts' | 'audit-log' | 'overdue-demands' | 'quality-warnings';
       region?: string;
       year?: number;
       month?: number;
@@ -1188,6 +1188,11 @@ export interface Operations {
       result?: 'success' | 'failure';
       from?: string;
       to?: string;
+      rule?: 'acceptance' | 'decision' | 'loan-amount' | 'late-event' | 'credit-code-names' | 'disabled-institution' | 'retired-district';
+      keyword?: string;
+      institutionId?: number;
+      order?: 'asc' | 'desc';
+      status?: 'checked' | 'unchecked';
     };
     response: {
       fileName: string;
@@ -1238,6 +1243,375 @@ export interface Operations {
       nextCursor: string | null;
     };
   };
+  /** GET /api/supervision/summary: 督办：本级（或下级地区）超时未办的融资需求数（待受理超时、对接超时）与较昨日变化 */
+  getSupervisionSummary: {
+    params: Record<string, never>;
+    query: {
+      region?: string;
+    };
+    body: undefined;
+    response: {
+      region: {
+        code: string;
+        name: string;
+        level: 'nation' | 'province' | 'city' | 'district';
+      };
+      basis: {
+        today: string;
+        calendar: {
+          years: number[];
+          coversToday: boolean;
+        };
+        rules: {
+          rule: 'acceptance' | 'decision';
+          name: string;
+          threshold: number;
+          unit: 'workdays' | 'days';
+          overdueBefore: string;
+        }[];
+      };
+      acceptance: {
+        overdue: number;
+        overdueAmount: number;
+        yesterday: number;
+        change: number;
+        waiting: number;
+        waitingAmount: number;
+      };
+      decision: {
+        overdue: number;
+        overdueAmount: number;
+        yesterday: number;
+        change: number;
+        waiting: number;
+        waitingAmount: number;
+      };
+      total: {
+        overdue: number;
+        overdueAmount: number;
+        change: number;
+      };
+    };
+  };
+  /** GET /api/supervision/regions: 督办：地区合计与各下级地区的超时需求数（表格与地图） */
+  getSupervisionRegions: {
+    params: Record<string, never>;
+    query: {
+      region?: string;
+    };
+    body: undefined;
+    response: {
+      region: {
+        code: string;
+        name: string;
+        level: 'nation' | 'province' | 'city' | 'district';
+      };
+      basis: {
+        today: string;
+        calendar: {
+          years: number[];
+          coversToday: boolean;
+        };
+        rules: {
+          rule: 'acceptance' | 'decision';
+          name: string;
+          threshold: number;
+          unit: 'workdays' | 'days';
+          overdueBefore: string;
+        }[];
+      };
+      acceptance: {
+        overdue: number;
+        overdueAmount: number;
+        yesterday: number;
+        change: number;
+        waiting: number;
+        waitingAmount: number;
+      };
+      decision: {
+        overdue: number;
+        overdueAmount: number;
+        yesterday: number;
+        change: number;
+        waiting: number;
+        waitingAmount: number;
+      };
+      total: {
+        overdue: number;
+        overdueAmount: number;
+        change: number;
+      };
+      rows: {
+        code: string;
+        name: string;
+        level: 'nation' | 'province' | 'city' | 'district';
+        acceptance: {
+          overdue: number;
+          overdueAmount: number;
+          yesterday: number;
+          change: number;
+          waiting: number;
+          waitingAmount: number;
+        };
+        decision: {
+          overdue: number;
+          overdueAmount: number;
+          yesterday: number;
+          change: number;
+          waiting: number;
+          waitingAmount: number;
+        };
+        total: {
+          overdue: number;
+          overdueAmount: number;
+          change: number;
+        };
+      }[];
+    };
+  };
+  /** GET /api/supervision/demands: 督办：超时需求列表（按规则，可按地区、企业名称、受理机构筛选），游标分页 */
+  listOverdueDemands: {
+    params: Record<string, never>;
+    query: {
+      region?: string;
+      rule?: 'acceptance' | 'decision';
+      keyword?: string;
+      institutionId?: number;
+      order?: 'asc' | 'desc';
+      cursor?: string;
+      limit?: number;
+    };
+    body: undefined;
+    response: {
+      region: {
+        code: string;
+        name: string;
+        level: 'nation' | 'province' | 'city' | 'district';
+      };
+      rule: 'acceptance' | 'decision';
+      overdueBefore: string;
+      items: {
+        orderId: string;
+        enterpriseName: string;
+        regionCode: string;
+        regionName: string;
+        requestedAmount: number;
+        submittedAt: string;
+        acceptedAt: string | null;
+        institutionId: number | null;
+        institutionName: string | null;
+        waitingSince: string;
+        waitingWorkdays: number;
+        waitingDays: number;
+      }[];
+      nextCursor: string | null;
+    };
+  };
+  /** GET /api/supervision/institutions: 督办：对接超时需求最多的金融机构排行（本级企业的订单） */
+  getOverdueInstitutions: {
+    params: Record<string, never>;
+    query: {
+      region?: string;
+      top?: number;
+    };
+    body: undefined;
+    response: {
+      region: {
+        code: string;
+        name: string;
+        level: 'nation' | 'province' | 'city' | 'district';
+      };
+      total: number;
+      items: {
+        institutionId: number;
+        name: string;
+        type: string | null;
+        typeName: string | null;
+        regionName: string | null;
+        overdue: number;
+        overdueAmount: number;
+        waiting: number;
+      }[];
+    };
+  };
+  /** GET /api/data-quality/summary: 数据质量：本级（或下级地区）各规则的预警数、已核查与待核查数（可按年、月） */
+  getQualitySummary: {
+    params: Record<string, never>;
+    query: {
+      region?: string;
+      year?: number;
+      month?: number;
+    };
+    body: undefined;
+    response: {
+      region: {
+        code: string;
+        name: string;
+        level: 'nation' | 'province' | 'city' | 'district';
+      };
+      period: {
+        year: number | null;
+        month: number | null;
+      };
+      rules: {
+        rule: 'loan-amount' | 'late-event' | 'credit-code-names' | 'disabled-institution' | 'retired-district';
+        name: string;
+        description: string;
+        count: number;
+        checked: number;
+        unchecked: number;
+      }[];
+      total: {
+        count: number;
+        checked: number;
+        unchecked: number;
+      };
+    };
+  };
+  /** GET /api/data-quality/trend: 数据质量：某年各月各规则的预警数 */
+  getQualityTrend: {
+    params: Record<string, never>;
+    query: {
+      region?: string;
+      year?: number;
+    };
+    body: undefined;
+    response: {
+      region: {
+        code: string;
+        name: string;
+        level: 'nation' | 'province' | 'city' | 'district';
+      };
+      year: number;
+      months: {
+        month: number;
+        total: number;
+        byRule: {
+          'loan-amount': number;
+          'late-event': number;
+          'credit-code-names': number;
+          'disabled-institution': number;
+          'retired-district': number;
+        };
+      }[];
+    };
+  };
+  /** GET /api/data-quality/regions: 数据质量：各下级地区的预警数（按规则） */
+  getQualityRegions: {
+    params: Record<string, never>;
+    query: {
+      region?: string;
+      year?: number;
+      month?: number;
+    };
+    body: undefined;
+    response: {
+      region: {
+        code: string;
+        name: string;
+        level: 'nation' | 'province' | 'city' | 'district';
+      };
+      period: {
+        year: number | null;
+        month: number | null;
+      };
+      rows: {
+        code: string;
+        name: string;
+        level: 'nation' | 'province' | 'city' | 'district';
+        count: number;
+        checked: number;
+        unchecked: number;
+        byRule: {
+          'loan-amount': number;
+          'late-event': number;
+          'credit-code-names': number;
+          'disabled-institution': number;
+          'retired-district': number;
+        };
+      }[];
+    };
+  };
+  /** GET /api/data-quality/warnings: 数据质量：预警列表（规则、记录与触发值），可按地区、规则、核查状态与日期筛选，最新在前，游标分页 */
+  listQualityWarnings: {
+    params: Record<string, never>;
+    query: {
+      region?: string;
+      rule?: 'loan-amount' | 'late-event' | 'credit-code-names' | 'disabled-institution' | 'retired-district';
+      status?: 'checked' | 'unchecked';
+      from?: string;
+      to?: string;
+      cursor?: string;
+      limit?: number;
+    };
+    body: undefined;
+    response: {
+      region: {
+        code: string;
+        name: string;
+        level: 'nation' | 'province' | 'city' | 'district';
+      };
+      items: {
+        rule: 'loan-amount' | 'late-event' | 'credit-code-names' | 'disabled-institution' | 'retired-district';
+        ruleName: string;
+        recordKind: 'order' | 'enterprise' | 'product';
+        recordKindName: string;
+        recordId: string;
+        name: string;
+        regionCode: string;
+        regionName: string;
+        flaggedAt: string;
+        eventId: string;
+        values: Record<string, string | number | null>;
+        detail: string;
+        occurrences: number;
+        checked: boolean;
+        checkedAt: string | null;
+        checkedBy: {
+          accountId: number;
+          name: string;
+        } | null;
+        checkNote: string | null;
+        version: number;
+      }[];
+      nextCursor: string | null;
+    };
+  };
+  /** POST /api/data-quality/warnings/check: 数据质量：将一条预警标记为已核查（记录核查人与时间，写入审计日志）；version 须为列表所示版本 */
+  checkQualityWarning: {
+    params: Record<string, never>;
+    query: Record<string, never>;
+    body: {
+      kind: 'order' | 'enterprise' | 'product';
+      id: string;
+      rule: 'loan-amount' | 'late-event' | 'credit-code-names' | 'disabled-institution' | 'retired-district';
+      version: number;
+      note?: string;
+    };
+    response: {
+      rule: 'loan-amount' | 'late-event' | 'credit-code-names' | 'disabled-institution' | 'retired-district';
+      ruleName: string;
+      recordKind: 'order' | 'enterprise' | 'product';
+      recordKindName: string;
+      recordId: string;
+      name: string;
+      regionCode: string;
+      regionName: string;
+      flaggedAt: string;
+      eventId: string;
+      values: Record<string, string | number | null>;
+      detail: string;
+      occurrences: number;
+      checked: boolean;
+      checkedAt: string | null;
+      checkedBy: {
+        accountId: number;
+        name: string;
+      } | null;
+      checkNote: string | null;
+      version: number;
+    };
+  };
 }
 
 /** Method and path (under `/api`) of every operation. */
@@ -1283,4 +1657,13 @@ export const OPERATIONS = {
   getDynamicsFeed: { method: 'GET', path: '/dynamics/feed' },
   createReport: { method: 'POST', path: '/reports' },
   listAuditLog: { method: 'GET', path: '/audit-log' },
+  getSupervisionSummary: { method: 'GET', path: '/supervision/summary' },
+  getSupervisionRegions: { method: 'GET', path: '/supervision/regions' },
+  listOverdueDemands: { method: 'GET', path: '/supervision/demands' },
+  getOverdueInstitutions: { method: 'GET', path: '/supervision/institutions' },
+  getQualitySummary: { method: 'GET', path: '/data-quality/summary' },
+  getQualityTrend: { method: 'GET', path: '/data-quality/trend' },
+  getQualityRegions: { method: 'GET', path: '/data-quality/regions' },
+  listQualityWarnings: { method: 'GET', path: '/data-quality/warnings' },
+  checkQualityWarning: { method: 'POST', path: '/data-quality/warnings/check' },
 } as const satisfies Record<keyof Operations, { method: string; path: string }>;

@@ -26,6 +26,8 @@ export function moduleEntries(me: Me): ModuleEntry[] {
         { title: '类型统计', path: '/institution-stats/types' },
       ],
     },
+    { key: 'supervision', title: '督办', path: '/supervision', icon: 'AlarmClock' },
+    { key: 'data-quality', title: '数据质量', path: '/data-quality', icon: 'Checked' },
     { key: 'institutions', title: '机构管理', path: '/institutions', icon: 'School' },
     { key: 'subordinate-accounts', title: subordinateTitle(me), path: '/subordinate-accounts', icon: 'Avatar' },
     { key: 'dynamics', title: '融资动态', path: '/dynamics', icon: 'TrendCharts' },
