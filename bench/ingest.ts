@@ -1,5 +1,5 @@
 /**
- * Ingestion throughput (docs/capacity.md, "Ingestion"): events per second through the local HTTP API
+ * Ingestion throughput (docs/capacity.md, "Writes and reads per event"): events per second through the local HTTP API
  * with four batches of 100 in flight, against conditional PutItems per second on the same engine in
  * the same run (the ratio is the figure to compare across runs), the time the rollups then need to
  * catch up, and the sequential DynamoDB round trips of one batch of 100 for several mixes. Then the

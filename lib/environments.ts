@@ -88,6 +88,14 @@ const environmentSchema = z
     rollupBatchingWindowSeconds: z.number().int().min(0).max(300).default(5),
     /** Stream records older than this are sent to the failure queue instead of being applied. */
     rollupMaxRecordAgeHours: z.number().int().min(1).max(24).default(24),
+    /**
+     * 督办 thresholds (shared/supervision/rules.ts): working days a demand may wait for acceptance,
+     * and days an accepted demand may wait for a loan or a rejection.
+     */
+    overdue: z
+      .object({ acceptanceWorkdays: z.number().int().min(1).max(30).default(3), decisionDays: z.number().int().min(1).max(90).default(30) })
+      .strict()
+      .default({ acceptanceWorkdays: 3, decisionDays: 30 }),
   })
   .strict();
 

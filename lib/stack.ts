@@ -77,6 +77,8 @@ export class XinyidaiStack extends Stack {
       REQUIRE_CLOUDFRONT: 'true',
       APP_VERSION: props.appVersion,
       POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+      OVERDUE_ACCEPTANCE_WORKDAYS: String(config.overdue.acceptanceWorkdays),
+      OVERDUE_DECISION_DAYS: String(config.overdue.decisionDays),
     };
 
     this.sms = new SmsConstruct(this, 'Sms', { config, environment });

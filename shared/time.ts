@@ -50,3 +50,10 @@ export function secondsUntilChinaMidnight(now: Date): number {
   const { year, month, day } = chinaDateParts(now);
   return Math.ceil((chinaDayStart(year, month, day).getTime() + 86_400_000 - now.getTime()) / 1000);
 }
+
+/** True for a `yyyy-mm-dd` that names a real calendar day (not 2026-02-30 or 2026-13-01). */
+export function isCalendarDay(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}

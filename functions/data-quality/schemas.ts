@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { QUALITY_RULES } from '#shared/financing/quality';
 import { regionCodeSchema } from '#shared/http/schemas';
+import { isCalendarDay } from '#shared/time';
 import { periodQuerySchema, yearSchema } from '#shared/statistics/period';
 import { warningViewSchema } from '#shared/data-quality/queries';
 
@@ -9,7 +10,7 @@ const levelSchema = z.enum(['nation', 'province', 'city', 'district']);
 const regionRefSchema = z.object({ code: z.string(), name: z.string(), level: levelSchema });
 const periodRefSchema = z.object({ year: z.number().nullable(), month: z.number().nullable() });
 const byRuleSchema = z.object(Object.fromEntries(QUALITY_RULES.map((rule) => [rule, z.number().int()])) as Record<(typeof QUALITY_RULES)[number], z.ZodNumber>);
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '须为 yyyy-mm-dd');
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '须为 yyyy-mm-dd').refine(isCalendarDay, '须为有效日期');
 
 export { periodQuerySchema };
 

@@ -19,7 +19,7 @@ import { ConflictError, NotFoundError, ValidationError, VersionConflictError } f
 import { childRegions, findRegion, NATION_CODE } from '#shared/reference/regions';
 import { qualityCheckedName, qualityCountName, qualityFlagItems } from '#shared/rollups/quality';
 import { resolvePeriod } from '#shared/statistics/period';
-import { chinaDateParts, chinaDayStart, chinaIsoDate } from '#shared/time';
+import { chinaDateParts, chinaDayStart, chinaIsoDate, isCalendarDay } from '#shared/time';
 
 /** The levels whose region items carry children and trends (a district's own figures are one item too). */
 const PARENT_LEVELS = ['nation', 'province', 'city'] as const;
@@ -184,7 +184,6 @@ export function presentWarning(item: Record<string, unknown>): WarningView {
   };
 }
 
-const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
 const dayStart = (isoDate: string) => chinaDayStart(Number(isoDate.slice(0, 4)), Number(isoDate.slice(5, 7)), Number(isoDate.slice(8, 10)));
 
 export interface WarningListQuery {
@@ -203,9 +202,10 @@ export async function qualityWarnings(caller: Caller, query: WarningListQuery, n
   const region = resolveScope(caller, query.region, undefined, `${root}.region`);
   const from = query.from ?? '2000-01-01';
   const to = query.to ?? chinaIsoDate(now);
-  if (!dayPattern.test(from) || !dayPattern.test(to) || Number.isNaN(dayStart(from).getTime()) || Number.isNaN(dayStart(to).getTime()) || from > to) {
-    throw new ValidationError([{ path: `${root}.from`, message: '开始日期须不晚于结束日期' }]);
+  for (const [name, value] of [['from', from], ['to', to]] as const) {
+    if (!isCalendarDay(value)) throw new ValidationError([{ path: `${root}.${name}`, message: '须为有效日期 yyyy-mm-dd' }]);
   }
+  if (from > to) throw new ValidationError([{ path: `${root}.from`, message: '开始日期须不晚于结束日期' }]);
   const page = await queryQualityFlags({
     regionCode: region.level === 'district' ? region.cityCode! : region.code,
     ...(region.level === 'district' ? { districtCode: region.code } : {}),
@@ -244,8 +244,9 @@ export async function checkWarning(
   now: Date = new Date(),
 ): Promise<WarningView> {
   const record = await getFinancingItem(input.kind, input.id);
+  // The scope first: outside it, whether a record carries a warning is not the caller's to learn.
+  if (record && !isInScope(caller, record.districtCode)) throw new OutOfScopeError();
   if (!record?.quality?.[input.rule]) throw new NotFoundError('预警不存在', 'WARNING_NOT_FOUND');
-  if (!isInScope(caller, record.districtCode)) throw new OutOfScopeError();
   const result = await markQualityChecked(input.kind, input.id, input.rule, input.version, {
     at: now.toISOString(),
     by: { accountId: caller.accountId, name: caller.realName },

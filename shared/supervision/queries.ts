@@ -16,6 +16,7 @@ import { queryOverdueDemands, readOpenCounters, readOpenInstitutionCounters, typ
 import { childRegions, findRegion, NATION_CODE } from '#shared/reference/regions';
 import { institutionTypeName } from '#shared/reference/institution-types';
 import { chinaDay, chinaDayStart } from '#shared/time';
+import { ValidationError } from '#shared/http/errors';
 import { OVERDUE_RULES, OVERDUE_RULE_NAMES, overdueCutoff, RULE_STATE, waited, type OverdueRule } from './rules';
 
 /** The levels whose children the counters hold (a district has none). */
@@ -223,6 +224,10 @@ function placeName(districtCode: string): string {
 /** One page of the overdue demands of a region (any level inside the caller's scope) under one rule. */
 export async function overdueDemands(caller: Caller, query: OverdueListQuery, now: Date = new Date(), field = 'query.region') {
   const region = resolveScope(caller, query.region, undefined, field);
+  if (query.rule === 'acceptance' && query.institutionId !== undefined) {
+    // A demand waiting for acceptance has no institution yet.
+    throw new ValidationError([{ path: field.replace(/region$/, 'institutionId'), message: '受理机构仅适用于对接超时' }]);
+  }
   const thresholds = overdueThresholds();
   const today = chinaDay(now);
   const cutoff = overdueCutoff(query.rule, today, thresholds);

@@ -160,6 +160,10 @@ describe('督办 per role', () => {
     expect((await get('city', '/api/supervision/demands?rule=late')).body.error.code).toBe('VALIDATION_FAILED');
     expect((await get('city', '/api/supervision/demands?limit=0')).status).toBe(400);
     expect((await get('city', '/api/supervision/demands?institutionId=abc')).status).toBe(400);
+    // A demand waiting for acceptance has no institution to filter by.
+    const noInstitution = await get('city', '/api/supervision/demands?rule=acceptance&institutionId=1');
+    expect(noInstitution.status).toBe(400);
+    expect(noInstitution.body.error.details).toEqual([expect.objectContaining({ path: 'query.institutionId' })]);
   });
 
   it('ranks institutions by overdue demands of the scope’s enterprises', async () => {
@@ -245,6 +249,9 @@ describe('数据质量 per role', () => {
     expect((await get('city', `/api/data-quality/warnings?cursor=${first.body.nextCursor}`)).body.error.code).toBe('INVALID_CURSOR');
     expect((await get('city', '/api/data-quality/warnings?rule=nope')).status).toBe(400);
     expect((await get('city', '/api/data-quality/warnings?from=2026-13-01')).status).toBe(400);
+    // Days that do not exist are refused, not rolled over into the next month.
+    expect((await get('city', '/api/data-quality/warnings?from=2026-02-30')).status).toBe(400);
+    expect((await get('city', '/api/data-quality/warnings?to=2026-04-31')).status).toBe(400);
     expect((await get('city', '/api/data-quality/warnings?from=2026-05-01&to=2026-04-01')).status).toBe(400);
     expect((await get('province', '/api/data-quality/warnings?region=440100')).status).toBe(403);
     expect((await get('city', '/api/data-quality/summary?region=350100')).status).toBe(403);
@@ -257,6 +264,8 @@ describe('数据质量 per role', () => {
     // The national user may check it too, but first: what may not pass.
     expect((await post('city', '/api/data-quality/warnings/check', { ...body, version: listed.version + 5 })).body.error).toMatchObject({ code: 'VERSION_CONFLICT', details: { currentVersion: listed.version } });
     expect((await post('city', '/api/data-quality/warnings/check', { ...body, id: 'sv-o5', rule: 'late-event' })).status).toBe(403);
+    // Outside the scope the answer is 403 whether the record carries that warning or not.
+    expect((await post('city', '/api/data-quality/warnings/check', { ...body, id: 'sv-o5', rule: 'retired-district' })).status).toBe(403);
     expect((await post('city', '/api/data-quality/warnings/check', { ...body, id: 'no-such-order' })).status).toBe(404);
     expect((await post('city', '/api/data-quality/warnings/check', { ...body, rule: 'loan-amount' })).status).toBe(404);
     expect((await post('city', '/api/data-quality/warnings/check', { ...body, id: 'bad id!' })).status).toBe(400);

@@ -171,6 +171,15 @@ describe('China regions', () => {
   });
 });
 
+describe('督办 thresholds', () => {
+  it('default to 3 working days and 30 days, take other values and refuse what shared/config.ts would not', () => {
+    expect(resolveEnvironment('dev', 'eu-west-1').overdue).toEqual({ acceptanceWorkdays: 3, decisionDays: 30 });
+    expect(resolveEnvironment('dev', 'eu-west-1', { overdue: { acceptanceWorkdays: 5 } }).overdue).toEqual({ acceptanceWorkdays: 5, decisionDays: 30 });
+    expect(() => resolveEnvironment('dev', 'eu-west-1', { overdue: { decisionDays: 91 } })).toThrow(/dev\.overdue\.decisionDays/);
+    expect(() => resolveEnvironment('dev', 'eu-west-1', { overdue: { acceptanceDays: 5 } })).toThrow(/acceptanceDays/);
+  });
+});
+
 describe('global regions', () => {
   it('keep Origin Access Control, managed policies and the client-side route rewrite', () => {
     const s = of('us-east-1', 'prod');

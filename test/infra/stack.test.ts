@@ -140,7 +140,7 @@ describe('functions', () => {
 
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function') as Resources)) {
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-      expect(variables).toMatchObject({ STAGE: 'cloud', INGEST_AUTH: 'iam', REQUIRE_CLOUDFRONT: 'true', APP_VERSION: '9.9.9-test' });
+      expect(variables).toMatchObject({ STAGE: 'cloud', INGEST_AUTH: 'iam', REQUIRE_CLOUDFRONT: 'true', APP_VERSION: '9.9.9-test', OVERDUE_ACCEPTANCE_WORKDAYS: '3', OVERDUE_DECISION_DAYS: '30' });
       expect(variables.SMS_TOPIC_ARN ?? variables.SMS_PROVIDER).toBeDefined();
       for (const name of required) expect(variables[name], name).toBeDefined();
     }
