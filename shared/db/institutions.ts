@@ -131,11 +131,12 @@ export async function getInstitutions(ids: readonly number[]): Promise<Map<numbe
 }
 
 /**
- * Creates an institution with a new id, counter 0 and version 1. Claims the full-name guard of the
- * city first. Throws {@link InstitutionNameTakenError} when the city already has the name.
+ * Creates an institution with a new id (or one reserved with `reserveIds`), counter 0 and version 1.
+ * Claims the full-name guard of the city first. Throws {@link InstitutionNameTakenError} when the city
+ * already has the name.
  */
-export async function createInstitution(input: NewInstitution, now: Date = new Date()): Promise<InstitutionRecord> {
-  const id = await nextId('institution');
+export async function createInstitution(input: NewInstitution, now: Date = new Date(), reservedId?: number): Promise<InstitutionRecord> {
+  const id = reservedId ?? (await nextId('institution'));
   const guard = nameGuard(input.cityCode, input.fullName, id);
   const token = await claimGuard(guard, now);
   if (!token) throw new InstitutionNameTakenError();

@@ -90,10 +90,11 @@ export async function querySpecialists(institutionId: number): Promise<Specialis
  * Creates a specialist: (0) claim the phone guard, (1) raise the institution's counter (the institution
  * must exist), (2) put the specialist. A failure after (1) leaves the counter too high (safe); the
  * guard is released when the specialist did not get written.
+ * The id is a new one, or one reserved with `reserveIds`.
  * Throws {@link SpecialistPhoneTakenError} or InstitutionNotFoundError.
  */
-export async function createSpecialist(institutionId: number, input: NewSpecialist, now: Date = new Date()): Promise<SpecialistRecord> {
-  const id = await nextId('specialist');
+export async function createSpecialist(institutionId: number, input: NewSpecialist, now: Date = new Date(), reservedId?: number): Promise<SpecialistRecord> {
+  const id = reservedId ?? (await nextId('specialist'));
   const guard = phoneGuard(input.phone, institutionId, id);
   const token = await claimGuard(guard, now);
   if (!token) throw new SpecialistPhoneTakenError();

@@ -54,6 +54,12 @@ describe('demo data loaders', () => {
       items.filter((item) => item.entity === 'institution').map(({ id, fullName, createdAt, specialistCount }) => ({ id, fullName, createdAt, specialistCount }));
     expect(institutions(viaBulk)).toEqual(institutions(viaApi));
     expect(institutions(viaApi)).toHaveLength(12);
+    // Created side by side, yet with the ids a serial run gives: institutions and specialists in the
+    // description's order.
+    const byId = (items: Record<string, unknown>[]) => [...items].sort((a, b) => Number(a.id) - Number(b.id));
+    expect(byId(institutions(viaApi)).map(({ id, fullName }) => [id, fullName])).toEqual(description.institutions.map((seed, i) => [i + 1, seed.fullName]));
+    const specialists = byId(viaApi.filter((item) => item.entity === 'specialist'));
+    expect(specialists.map(({ id, phone }) => [id, phone])).toEqual(description.institutions.flatMap((seed) => seed.specialists).map((specialist, i) => [i + 1, specialist.phone]));
     // The counters of the two paths are compared in demo-counters.test.ts (it needs the change capture).
   });
 

@@ -77,13 +77,14 @@ describe('an interrupted import', () => {
     await writeImportFile(file, events);
     const stop = new AbortController();
     const lines: string[] = [];
+    // Two batches in flight, stopped a fifth of the way in: far from the end, whatever the timing.
     const first = await importEventsFile(file, {
-      concurrency: 6,
+      concurrency: 2,
       signal: stop.signal,
       progressIntervalMs: 0,
       onProgress: (line) => {
         lines.push(line);
-        if (/^已处理 (\d[\d,]*)\//.test(line) && Number(line.match(/^已处理 ([\d,]+)/)![1]!.replace(/,/g, '')) >= 900) stop.abort();
+        if (/^已处理 (\d[\d,]*)\//.test(line) && Number(line.match(/^已处理 ([\d,]+)/)![1]!.replace(/,/g, '')) >= 300) stop.abort();
       },
     });
     expect(first.interrupted).toBe(true);
@@ -91,7 +92,7 @@ describe('an interrupted import', () => {
     expect(lines.some((line) => /每秒 [\d,]+ 行，预计剩余/.test(line))).toBe(true);
     expect(lines.at(-1)).toMatch(/^已中断/);
     const saved = JSON.parse(await readFile(resumeFilePath(file), 'utf8')) as { rowsDone: number };
-    expect(saved.rowsDone).toBeGreaterThanOrEqual(900);
+    expect(saved.rowsDone).toBeGreaterThanOrEqual(300);
     expect(saved.rowsDone).toBeLessThan(events.length);
 
     const second = await importEventsFile(file, { concurrency: 6 });

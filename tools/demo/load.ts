@@ -36,6 +36,7 @@ import { bulkDocumentClient, tableName } from '#shared/db/client';
 import { financingRecord, getInstitutionRef } from '#shared/db/financing';
 import { createInstitution, InstitutionNameTakenError, queryInstitutions } from '#shared/db/institutions';
 import { createSpecialist, SpecialistPhoneTakenError } from '#shared/db/specialists';
+import { reserveIds } from '#shared/db/counters';
 import { IngestPipeline, type SendBatch } from '#tools/import/pipeline';
 import { ContributionCollector, type PrecomputedCounters } from '#tools/rollups';
 import type { CreditCodeHolder } from '#shared/financing/quality';
@@ -51,6 +52,8 @@ export const DEMO_CREATOR = 0;
 /** Items per BatchWriteItem request (the DynamoDB limit) and requests in flight. */
 const WRITE_BATCH = 25;
 const WRITE_CONCURRENCY = 6;
+/** Institutions created side by side (each one's specialists one after the other). */
+const INSTITUTION_CONCURRENCY = 8;
 
 /** What a load did. */
 export interface LoadReport {
@@ -118,7 +121,17 @@ export async function createDemoInstitutions(
   let created = 0;
   let reused = 0;
   let specialists = 0;
-  for (const seed of description.institutions) {
+  const seeds = description.institutions;
+  // The ids a serial run would give, reserved at once, so that several institutions (each with its
+  // specialists, one after the other) can be created side by side and still get the same ids.
+  const specialistCount = seeds.reduce((sum, seed) => sum + seed.specialists.length, 0);
+  const firstInstitutionId = seeds.length > 0 ? await reserveIds('institution', seeds.length) : 0;
+  const firstSpecialistId = specialistCount > 0 ? await reserveIds('specialist', specialistCount) : 0;
+  const specialistOffsets: number[] = [];
+  seeds.reduce((offset, seed) => (specialistOffsets.push(offset), offset + seed.specialists.length), 0);
+
+  const createOne = async (index: number): Promise<void> => {
+    const seed = seeds[index]!;
     let id: number;
     try {
       const record = await createInstitution(
@@ -138,6 +151,7 @@ export async function createDemoInstitutions(
           createdBy: DEMO_CREATOR,
         },
         new Date(seed.createdAt),
+        firstInstitutionId + index,
       );
       id = record.id;
       created += 1;
@@ -148,8 +162,7 @@ export async function createDemoInstitutions(
       reused += 1;
     }
     ids.set(seed.id, id);
-    // One after the other, like the institutions, so that specialist ids are deterministic too.
-    for (const specialist of seed.specialists) {
+    for (const [i, specialist] of seed.specialists.entries()) {
       try {
         await createSpecialist(
           id,
@@ -163,14 +176,21 @@ export async function createDemoInstitutions(
             createdBy: DEMO_CREATOR,
           },
           new Date(specialist.createdAt),
+          firstSpecialistId + specialistOffsets[index]! + i,
         );
         specialists += 1;
       } catch (error) {
         if (!(error instanceof SpecialistPhoneTakenError)) throw error;
       }
     }
-    report(`已创建金融机构 ${ids.size}/${description.institutions.length} 家`);
-  }
+    report(`已创建金融机构 ${ids.size}/${seeds.length} 家`);
+  };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(INSTITUTION_CONCURRENCY, seeds.length) }, async () => {
+      while (next < seeds.length) await createOne(next++);
+    }),
+  );
   report(`已创建金融机构 ${ids.size} 家（新建 ${created}，沿用 ${reused}），专管员 ${specialists} 名`, true);
   return { ids, created, reused, specialists };
 }
