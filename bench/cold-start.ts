@@ -3,7 +3,7 @@
  * its size, and what it takes a fresh Node.js process to load it (`await import(bundle)`: parse, link
  * and run the module's top level, as Lambda's init does), without and with `--enable-source-maps`.
  * Median of 5 fresh processes each (`BENCH_COLD_START_RUNS`), the two variants alternating. Budgets
- * (issue 17): 500 KB and 100 ms per function, reports 1.5 MB and no load budget.
+ * (`bundleBudget` in lib/bundling.ts): 500 KB and 100 ms per function, reports 1.5 MB and no load budget.
  *
  * The load budget is held to the CPU time the process spends in the import (all its threads). The
  * wall-clock time is printed too, but on a shared machine it mostly measures the wait for a CPU: at a

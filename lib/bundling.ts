@@ -98,7 +98,7 @@ export interface BundleBudget {
 }
 
 /**
- * The budgets of issue 17: every bundle at most 500 KB minified, its module load at most 100 ms (a
+ * The budgets (docs/architecture.md, "Cold start and bundles"): every bundle at most 500 KB minified, its module load at most 100 ms (a
  * fresh process on the development machine, median of 5); reports, which carries the spreadsheet
  * writer, 1.5 MB and no load budget. test/infra/bundles.test.ts holds the sizes, `npm run bench --
  * cold-start` measures both.
