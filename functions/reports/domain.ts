@@ -178,8 +178,28 @@ async function auditReport(caller: Caller, request: ReportRequest): Promise<Repo
 /** The most rows one 督办 or 数据质量 export holds; past it the caller is asked to narrow the filters. */
 export const LIST_EXPORT_MAX_ROWS = 100_000;
 
-function tooMany(name: string): never {
-  throw new BadRequestError('TOO_MANY_ROWS', `${name}一次最多导出 ${LIST_EXPORT_MAX_ROWS} 条，请缩小地区范围或增加筛选条件`);
+interface CursorPage<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * The rows of a cursor-paged list from its first page on, each page read as the file is written;
+ * past {@link LIST_EXPORT_MAX_ROWS} the caller is asked to narrow the filters (`what` names the list).
+ */
+async function* pagedRows<T>(first: CursorPage<T>, next: (cursor: string) => Promise<CursorPage<T>>, row: (item: T) => ReportRow, what: string): AsyncGenerator<ReportRow> {
+  let page = first;
+  let written = 0;
+  for (;;) {
+    for (const item of page.items) {
+      if (++written > LIST_EXPORT_MAX_ROWS) {
+        throw new BadRequestError('TOO_MANY_ROWS', `${what}一次最多导出 ${LIST_EXPORT_MAX_ROWS} 条，请缩小地区范围或增加筛选条件`);
+      }
+      yield row(item);
+    }
+    if (!page.nextCursor) return;
+    page = await next(page.nextCursor);
+  }
 }
 
 /** The overdue demands of the 督办 list under its filters, read page by page as the file is written. */
@@ -196,18 +216,6 @@ async function overdueReport(caller: Caller, request: ReportRequest): Promise<Re
   const now = new Date();
   const first = await overdueDemands(caller, { ...filters, limit: 100 }, now, 'body.region');
   const region = resolveScope(caller, request.region, undefined, 'body.region');
-  async function* rows(): AsyncGenerator<ReportRow> {
-    let page = first;
-    let written = 0;
-    for (;;) {
-      for (const item of page.items) {
-        if (++written > LIST_EXPORT_MAX_ROWS) tooMany('超时需求');
-        yield overdueRow(item);
-      }
-      if (!page.nextCursor) return;
-      page = await overdueDemands(caller, { ...filters, limit: 100, cursor: page.nextCursor }, now, 'body.region');
-    }
-  }
   return {
     name: `督办_${OVERDUE_RULE_NAMES[rule]}`,
     title: `督办（${OVERDUE_RULE_NAMES[rule]}）`,
@@ -215,7 +223,7 @@ async function overdueReport(caller: Caller, request: ReportRequest): Promise<Re
     region,
     period: `截至${chinaClock(now).date}`,
     columns: OVERDUE_COLUMNS,
-    rows: rows(),
+    rows: pagedRows(first, (cursor) => overdueDemands(caller, { ...filters, limit: 100, cursor }, now, 'body.region'), overdueRow, '超时需求'),
     totals: true,
     details: { filters: { ...filters, overdueBefore: first.overdueBefore } },
   };
@@ -233,18 +241,6 @@ async function qualityReport(caller: Caller, request: ReportRequest): Promise<Re
   };
   const first = await qualityWarnings(caller, { ...filters, limit: 100 }, new Date(), 'body');
   const region = resolveScope(caller, request.region, undefined, 'body.region');
-  async function* rows(): AsyncGenerator<ReportRow> {
-    let page = first;
-    let written = 0;
-    for (;;) {
-      for (const item of page.items) {
-        if (++written > LIST_EXPORT_MAX_ROWS) tooMany('数据质量预警');
-        yield qualityWarningRow(item);
-      }
-      if (!page.nextCursor) return;
-      page = await qualityWarnings(caller, { ...filters, limit: 100, cursor: page.nextCursor }, new Date(), 'body');
-    }
-  }
   return {
     name: rule ? `数据质量_${QUALITY_RULE_NAMES[rule]}` : '数据质量',
     title: rule ? `数据质量预警（${QUALITY_RULE_NAMES[rule]}）` : '数据质量预警',
@@ -252,7 +248,7 @@ async function qualityReport(caller: Caller, request: ReportRequest): Promise<Re
     region,
     period: request.from || request.to ? `${request.from ?? '开始'}至${request.to ?? chinaClock(new Date()).date}` : '全部时间',
     columns: QUALITY_WARNING_COLUMNS,
-    rows: rows(),
+    rows: pagedRows(first, (cursor) => qualityWarnings(caller, { ...filters, limit: 100, cursor }, new Date(), 'body'), qualityWarningRow, '数据质量预警'),
     totals: true,
     details: { filters },
   };

@@ -14,10 +14,10 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { PutCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Caller, Role } from '#shared/auth/caller';
 import { sessionKeys } from '#shared/auth/secret';
-import { BadRequestError } from '#shared/http/errors';
 import { maskPhonesIn } from '#shared/http/logger';
 import { chinaDay, epochSeconds } from '#shared/time';
 import { documentClient, tableName } from './client';
+import { encodeCursor, invalidCursor, parseCursor } from './cursor';
 import { auditKey } from './keys';
 
 const RETENTION_DAYS = 400;
@@ -174,19 +174,11 @@ interface Cursor {
   k?: Record<string, unknown>;
 }
 
-function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
-
 function decodeCursor(text: string | undefined): Cursor {
   if (!text) return { p: 0 };
-  try {
-    const parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
-    if (!Number.isInteger(parsed.p) || parsed.p < 0 || (parsed.k !== undefined && (typeof parsed.k !== 'object' || parsed.k === null))) throw new Error();
-    return parsed;
-  } catch {
-    throw new BadRequestError('INVALID_CURSOR', '分页游标无效', [{ path: 'query.cursor', message: '无效的游标' }]);
-  }
+  const parsed = parseCursor(text) as unknown as Cursor;
+  if (!Number.isInteger(parsed.p) || parsed.p < 0 || (parsed.k !== undefined && (typeof parsed.k !== 'object' || parsed.k === null))) invalidCursor();
+  return parsed;
 }
 
 function filterExpression(filters: AuditFilters) {

@@ -7,8 +7,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, UpdateCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { FinancingItem } from '#shared/financing/model';
 import type { QualityRule } from '#shared/financing/quality';
-import { BadRequestError } from '#shared/http/errors';
 import { documentClient, tableName } from './client';
+import { encodeCursor, invalidCursor, parseCursor } from './cursor';
 import { getFinancingItem } from './financing';
 import { financingKey, type FinancingKind } from './keys';
 
@@ -36,25 +36,14 @@ export const MAX_QUERIES_PER_PAGE = 10;
 
 const FLAG_SORT_KEY = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#([a-z-]+#)?(order|enterprise|product)#[A-Za-z0-9._:-]{1,64}$/;
 
-function invalidCursor(): never {
-  throw new BadRequestError('INVALID_CURSOR', '分页游标无效', [{ path: 'query.cursor', message: '无效的游标' }]);
-}
-
 /** A cursor is good only for the list it came from (the same region and rule). */
 function decodeCursor(text: string, regionCode: string, rule: string | undefined): Record<string, string> {
-  let key: Record<string, unknown>;
-  try {
-    key = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    invalidCursor();
-  }
-  if (key?.pk !== `QFLAG#${regionCode}` || typeof key.sk !== 'string' || !FLAG_SORT_KEY.test(key.sk)) invalidCursor();
+  const key = parseCursor(text);
+  if (key.pk !== `QFLAG#${regionCode}` || typeof key.sk !== 'string' || !FLAG_SORT_KEY.test(key.sk)) invalidCursor();
   if (!rule) return { pk: key.pk as string, sk: key.sk as string };
   if (key.gsi3pk !== `QFLAG#${regionCode}#${rule}` || typeof key.gsi3sk !== 'string' || !FLAG_SORT_KEY.test(key.gsi3sk)) invalidCursor();
   return { pk: key.pk as string, sk: key.sk as string, gsi3pk: key.gsi3pk as string, gsi3sk: key.gsi3sk as string };
 }
-
-const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
 
 /** One page of a region's warnings, newest first, filtered by DynamoDB. At most {@link MAX_QUERIES_PER_PAGE} Queries. */
 export async function queryQualityFlags(query: QualityFlagQuery): Promise<QualityFlagPage> {

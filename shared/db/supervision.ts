@@ -6,8 +6,8 @@
  * that are waiting right now, read a page at a time.
  */
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { BadRequestError } from '#shared/http/errors';
 import { documentClient, tableName } from './client';
+import { encodeCursor, invalidCursor, parseCursor } from './cursor';
 import { queryAll } from './expressions';
 import { openCounterPartition, openDemandPartition, openInstitutionPartition } from './keys';
 
@@ -119,25 +119,14 @@ const PROJECTION = ['pk', 'sk', 'orderId', 'enterpriseId', 'enterpriseName', 'di
 
 const SORT_KEY = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#[A-Za-z0-9._:-]{1,64}$/;
 
-function invalidCursor(): never {
-  throw new BadRequestError('INVALID_CURSOR', '分页游标无效', [{ path: 'query.cursor', message: '无效的游标' }]);
-}
-
 /** A cursor is good only for the list it came from: the same partition, a real order key. */
 function decodeCursor(text: string, index: string, pk: string): Record<string, string> {
-  let key: Record<string, unknown>;
-  try {
-    key = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    invalidCursor();
-  }
-  const sort = key?.[`${index}sk`];
-  const orderKey = typeof key?.pk === 'string' ? /^ORDER#([A-Za-z0-9._:-]{1,64})$/.exec(key.pk) : null;
+  const key = parseCursor(text);
+  const sort = key[`${index}sk`];
+  const orderKey = typeof key.pk === 'string' ? /^ORDER#([A-Za-z0-9._:-]{1,64})$/.exec(key.pk) : null;
   if (!orderKey || key.sk !== 'ORDER' || key[`${index}pk`] !== pk || typeof sort !== 'string' || !SORT_KEY.test(sort) || !sort.endsWith(`#${orderKey[1]}`)) invalidCursor();
   return { pk: key.pk as string, sk: 'ORDER', [`${index}pk`]: pk, [`${index}sk`]: sort };
 }
-
-const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
 
 /**
  * One page of the overdue demands of a region and state: the index partition's orders that started
