@@ -43,7 +43,7 @@ function forbidFolders(folders, message, extraPatterns = []) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'site/dist/', 'site/node_modules/', '.data/', 'coverage/', '.bench/'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'site/dist/', 'site/node_modules/', '.data/', 'coverage/', '.bench/', '.prof/', '.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
