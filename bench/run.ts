@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-const SECTIONS = ['ingest', 'sign-in', 'api-overhead', 'hot-item', 'rollup-throughput', 'statistics-latency', 'report-export', 'demo-load', 'start-up', 'cold-start'];
+const SECTIONS = ['ingest', 'sign-in', 'api-overhead', 'hot-item', 'rollup-throughput', 'statistics-latency', 'institution-reads', 'report-export', 'demo-load', 'start-up', 'cold-start'];
 
 interface Result {
   section: string;

@@ -1,0 +1,81 @@
+/**
+ * Institution reads against the number of institutions (docs/capacity.md, "Not yet bounded by the
+ * answer"): the national 机构数据统计 page (`/api/stats/institutions`, one page sorted by 放款金额) and
+ * 数据排行 (`/api/stats/institution-rankings`) over HTTP on the local stack, first with 250
+ * institutions, then with 5,000 (the orders hardly change: 2,000, then 200 more with the new
+ * institutions). Goal: a page costs a bounded number of reads, so the ratio stays within 1.5.
+ */
+import { report } from './stores';
+
+const SMALL = Number(process.env.BENCH_SMALL_INSTITUTIONS ?? 250);
+const LARGE = Number(process.env.BENCH_LARGE_INSTITUTIONS ?? 5_000);
+const REPEAT = 15;
+const GOAL = 1.5;
+
+const REQUESTS = {
+  institutionsPage: '/api/stats/institutions?sort=loanAmount&order=desc&page=1&pageSize=20',
+  rankings: '/api/stats/institution-rankings',
+} as const;
+
+async function main(): Promise<void> {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  process.env.SMS_ECHO = '0';
+  const { startLocalStack } = await import('#local/stack');
+  const { ensureDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } = await import('#tools/demo/accounts');
+  const { generateDemoData } = await import('#tools/demo/generate');
+  const { loadInBulk } = await import('#tools/demo/load');
+  const { rebuildRollups } = await import('#tools/rollups');
+
+  const stack = await startLocalStack({ memory: true, port: 0 });
+  await ensureDemoAccounts();
+  const login = await fetch(`${stack.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone: DEMO_ACCOUNTS[0]!.phone, password: DEMO_PASSWORD }),
+  });
+  const { token } = (await login.json()) as { token: string };
+
+  const measure = async () => {
+    const medians: Record<string, number> = {};
+    for (const [name, path] of Object.entries(REQUESTS)) {
+      const times: number[] = [];
+      for (let i = 0; i < REPEAT; i += 1) {
+        const started = performance.now();
+        const response = await fetch(`${stack.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+        await response.arrayBuffer();
+        if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
+        times.push(performance.now() - started);
+      }
+      times.sort((a, b) => a - b);
+      medians[name] = times[Math.floor(times.length / 2)]!;
+    }
+    return medians;
+  };
+
+  const load = async (institutions: number, orders: number, seed: number) => {
+    await loadInBulk(generateDemoData({ orders, institutions, seed, idPrefix: `bench-i${seed}` }));
+    await stack.capture.drain(300_000);
+    await rebuildRollups();
+  };
+
+  await load(SMALL, 2_000, 21);
+  const small = await measure();
+  await load(LARGE - SMALL, 200, 22);
+  const large = await measure();
+  await stack.stop();
+
+  const values: Record<string, number | string> = { smallInstitutions: SMALL, largeInstitutions: LARGE };
+  let worst = 0;
+  for (const name of Object.keys(REQUESTS)) {
+    const ratio = large[name]! / small[name]!;
+    worst = Math.max(worst, ratio);
+    values[`${name}MsAt${SMALL}`] = Number(small[name]!.toFixed(1));
+    values[`${name}MsAt${LARGE}`] = Number(large[name]!.toFixed(1));
+    values[`${name}Ratio`] = Number(ratio.toFixed(2));
+  }
+  values[`goal ratio ≤ ${GOAL}`] = worst <= GOAL ? 'pass' : 'FAIL';
+  report('institution-reads', values);
+}
+
+await main();
