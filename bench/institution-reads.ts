@@ -5,7 +5,7 @@
  * institutions, then with 5,000 (the orders hardly change: 2,000, then 200 more with the new
  * institutions). Goal: a page costs a bounded number of reads, so the ratio stays within 1.5.
  */
-import { report } from './stores';
+import { medianLatencies, report, signedInStack } from './stores';
 
 const SMALL = Number(process.env.BENCH_SMALL_INSTITUTIONS ?? 250);
 const LARGE = Number(process.env.BENCH_LARGE_INSTITUTIONS ?? 5_000);
@@ -18,40 +18,12 @@ const REQUESTS = {
 } as const;
 
 async function main(): Promise<void> {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  process.env.SMS_ECHO = '0';
-  const { startLocalStack } = await import('#local/stack');
-  const { ensureDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } = await import('#tools/demo/accounts');
+  // The stack first: it sets the environment the modules below read when they load.
+  const { stack, token } = await signedInStack();
   const { generateDemoData } = await import('#tools/demo/generate');
   const { loadInBulk } = await import('#tools/demo/load');
   const { rebuildRollups } = await import('#tools/rollups');
-
-  const stack = await startLocalStack({ memory: true, port: 0 });
-  await ensureDemoAccounts();
-  const login = await fetch(`${stack.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ phone: DEMO_ACCOUNTS[0]!.phone, password: DEMO_PASSWORD }),
-  });
-  const { token } = (await login.json()) as { token: string };
-
-  const measure = async () => {
-    const medians: Record<string, number> = {};
-    for (const [name, path] of Object.entries(REQUESTS)) {
-      const times: number[] = [];
-      for (let i = 0; i < REPEAT; i += 1) {
-        const started = performance.now();
-        const response = await fetch(`${stack.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-        await response.arrayBuffer();
-        if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
-        times.push(performance.now() - started);
-      }
-      times.sort((a, b) => a - b);
-      medians[name] = times[Math.floor(times.length / 2)]!;
-    }
-    return medians;
-  };
+  const measure = () => medianLatencies(stack.url, token, REQUESTS, REPEAT);
 
   const load = async (institutions: number, orders: number, seed: number) => {
     await loadInBulk(generateDemoData({ orders, institutions, seed, idPrefix: `bench-i${seed}` }));

@@ -66,3 +66,42 @@ export function ingestOverHttp(baseUrl: string, apiKey: string): (events: unknow
     return (await response.json()) as IngestAnswer;
   };
 }
+
+/**
+ * A local stack in memory on a free port, with the demo accounts and a national user's token, as the
+ * read benchmarks use it (statistics-latency, institution-reads).
+ */
+export async function signedInStack() {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  process.env.SMS_ECHO = '0';
+  const { startLocalStack } = await import('#local/stack');
+  const { ensureDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } = await import('#tools/demo/accounts');
+  const stack = await startLocalStack({ memory: true, port: 0 });
+  await ensureDemoAccounts();
+  const login = await fetch(`${stack.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone: DEMO_ACCOUNTS[0]!.phone, password: DEMO_PASSWORD }),
+  });
+  const { token } = (await login.json()) as { token: string };
+  return { stack, token };
+}
+
+/** The median time of each GET request over `repeat` tries, one after the other; throws on any status but 200. */
+export async function medianLatencies(baseUrl: string, token: string, requests: Record<string, string>, repeat: number): Promise<Record<string, number>> {
+  const medians: Record<string, number> = {};
+  for (const [name, path] of Object.entries(requests)) {
+    const times: number[] = [];
+    for (let i = 0; i < repeat; i += 1) {
+      const started = performance.now();
+      const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    medians[name] = times[Math.floor(times.length / 2)]!;
+  }
+  return medians;
+}
