@@ -10,7 +10,7 @@ import { AUDIT_FIELD_NAMES, AUDIT_VALUE_NAMES, auditReasonText } from '#shared/c
 import type { AuditEntryView } from '#shared/views/audit';
 import type { WarningView } from '#shared/data-quality/queries';
 import type { OverdueDemandRow } from '#shared/supervision/queries';
-import type { ReportColumn, ReportRow } from './workbook';
+import type { CellInput, ReportColumn, ReportRow } from './workbook';
 
 const count = (key: string, header: string, width = 12): ReportColumn => ({ key, header, kind: 'count', width, total: 'sum' });
 const yuan = (key: string, header: string, width = 16): ReportColumn => ({ key, header, kind: 'yuan', width, total: 'sum' });
@@ -183,19 +183,15 @@ export const OVERDUE_COLUMNS: readonly ReportColumn[] = [
   { key: 'orderId', header: '订单编号', kind: 'text', width: 24 },
 ];
 
+/** The cells a list's columns name, taken as they are from one of its rows. */
+function cellsOf(columns: readonly ReportColumn[], source: object): Record<string, CellInput> {
+  const values = source as Record<string, CellInput | undefined>;
+  return Object.fromEntries(columns.map((column) => [column.key, values[column.key] ?? null]));
+}
+
 /** An overdue demand of the 督办 list as a report row. */
 export function overdueRow(row: OverdueDemandRow): ReportRow {
-  return {
-    enterpriseName: row.enterpriseName,
-    regionName: row.regionName,
-    requestedAmount: row.requestedAmount,
-    submittedAt: row.submittedAt,
-    acceptedAt: row.acceptedAt,
-    institutionName: row.institutionName,
-    waitingWorkdays: row.waitingWorkdays,
-    waitingDays: row.waitingDays,
-    orderId: row.orderId,
-  };
+  return cellsOf(OVERDUE_COLUMNS, row);
 }
 
 /** 数据质量 · 预警列表: one row per warning, newest first, as the page lists them. */
@@ -217,17 +213,8 @@ export const QUALITY_WARNING_COLUMNS: readonly ReportColumn[] = [
 /** A warning of the 数据质量 list as a report row. */
 export function qualityWarningRow(warning: WarningView): ReportRow {
   return {
-    flaggedAt: warning.flaggedAt,
-    ruleName: warning.ruleName,
-    recordKindName: warning.recordKindName,
-    recordId: warning.recordId,
-    name: warning.name,
-    regionName: warning.regionName,
-    detail: warning.detail,
-    occurrences: warning.occurrences,
+    ...cellsOf(QUALITY_WARNING_COLUMNS, warning),
     status: warning.checked ? '已核查' : '待核查',
     checkedBy: warning.checkedBy?.name ?? null,
-    checkedAt: warning.checkedAt,
-    checkNote: warning.checkNote,
   };
 }

@@ -4,11 +4,11 @@
  * a warning checked, one conditional UpdateItem on the record that carries it.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, UpdateCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { FinancingItem } from '#shared/financing/model';
 import type { QualityRule } from '#shared/financing/quality';
 import { documentClient, tableName } from './client';
-import { encodeCursor, invalidCursor, parseCursor } from './cursor';
+import { filteredPage, invalidCursor, parseCursor, type FilteredPage } from './cursor';
 import { getFinancingItem } from './financing';
 import { financingKey, type FinancingKind } from './keys';
 
@@ -25,15 +25,6 @@ export interface QualityFlagQuery {
   cursor?: string;
 }
 
-export interface QualityFlagPage {
-  items: Record<string, unknown>[];
-  nextCursor?: string;
-  queries: number;
-}
-
-/** The most Queries a page of warnings may cost; a page cut short still hands back a cursor. */
-export const MAX_QUERIES_PER_PAGE = 10;
-
 const FLAG_SORT_KEY = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#([a-z-]+#)?(order|enterprise|product)#[A-Za-z0-9._:-]{1,64}$/;
 
 /** A cursor is good only for the list it came from (the same region and rule). */
@@ -45,12 +36,11 @@ function decodeCursor(text: string, regionCode: string, rule: string | undefined
   return { pk: key.pk as string, sk: key.sk as string, gsi3pk: key.gsi3pk as string, gsi3sk: key.gsi3sk as string };
 }
 
-/** One page of a region's warnings, newest first, filtered by DynamoDB. At most {@link MAX_QUERIES_PER_PAGE} Queries. */
-export async function queryQualityFlags(query: QualityFlagQuery): Promise<QualityFlagPage> {
+/** One page of a region's warnings, newest first, filtered by DynamoDB (`filteredPage`: at most ten Queries). */
+export async function queryQualityFlags(query: QualityFlagQuery): Promise<FilteredPage> {
   const byRule = query.rule !== undefined;
   const [pkName, skName] = byRule ? ['gsi3pk', 'gsi3sk'] : ['pk', 'sk'];
   const clauses: string[] = [];
-  const names: Record<string, string> = {};
   const values: Record<string, unknown> = {
     ':pk': byRule ? `QFLAG#${query.regionCode}#${query.rule}` : `QFLAG#${query.regionCode}`,
     ':from': query.from,
@@ -62,37 +52,21 @@ export async function queryQualityFlags(query: QualityFlagQuery): Promise<Qualit
   }
   if (query.status === 'checked') clauses.push('attribute_exists(checkedAt)');
   if (query.status === 'unchecked') clauses.push('attribute_not_exists(checkedAt)');
-  const items: Record<string, unknown>[] = [];
-  const keyOf = (item: Record<string, unknown>) => ({ pk: item.pk, sk: item.sk, ...(byRule ? { gsi3pk: item.gsi3pk, gsi3sk: item.gsi3sk } : {}) });
-  let startKey: Record<string, unknown> | undefined = query.cursor ? decodeCursor(query.cursor, query.regionCode, query.rule) : undefined;
-  let queries = 0;
-  while (queries < MAX_QUERIES_PER_PAGE) {
-    queries += 1;
-    const page: QueryCommandOutput = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        ...(byRule ? { IndexName: 'gsi3' } : {}),
-        KeyConditionExpression: `${pkName} = :pk AND ${skName} BETWEEN :from AND :to`,
-        ...(clauses.length > 0 ? { FilterExpression: clauses.join(' AND ') } : {}),
-        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
-        ExpressionAttributeValues: values,
-        ScanIndexForward: false,
-        Limit: clauses.length > 0 ? Math.max(50, (query.limit - items.length) * 3) : query.limit - items.length + 1,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      if (items.length < query.limit) {
-        items.push(item);
-        continue;
-      }
-      return { items, nextCursor: encodeCursor(keyOf(items.at(-1)!)), queries };
-    }
-    startKey = page.LastEvaluatedKey;
-    if (!startKey) return { items, queries };
-    if (items.length >= query.limit) return { items, nextCursor: encodeCursor(keyOf(items.at(-1)!)), queries };
-  }
-  return { items, ...(startKey ? { nextCursor: encodeCursor(startKey) } : {}), queries };
+  return filteredPage(
+    {
+      TableName: tableName(),
+      ...(byRule ? { IndexName: 'gsi3' } : {}),
+      KeyConditionExpression: `${pkName} = :pk AND ${skName} BETWEEN :from AND :to`,
+      ...(clauses.length > 0 ? { FilterExpression: clauses.join(' AND ') } : {}),
+      ExpressionAttributeValues: values,
+      ScanIndexForward: false,
+    },
+    {
+      limit: query.limit,
+      ...(query.cursor ? { startKey: decodeCursor(query.cursor, query.regionCode, query.rule) } : {}),
+      keyOf: (row) => ({ pk: row.pk, sk: row.sk, ...(byRule ? { gsi3pk: row.gsi3pk, gsi3sk: row.gsi3sk } : {}) }),
+    },
+  );
 }
 
 /** Why a warning could not be marked checked. */

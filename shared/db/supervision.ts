@@ -5,9 +5,8 @@
  * of orders: the counters' partitions hold a region's children × recent days, the index's the orders
  * that are waiting right now, read a page at a time.
  */
-import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { documentClient, tableName } from './client';
-import { encodeCursor, invalidCursor, parseCursor } from './cursor';
+import { tableName } from './client';
+import { filteredPage, invalidCursor, parseCursor, type FilteredPage } from './cursor';
 import { queryAll } from './expressions';
 import { openCounterPartition, openDemandPartition, openInstitutionPartition } from './keys';
 
@@ -105,16 +104,6 @@ export interface OpenDemandQuery {
   cursor?: string;
 }
 
-export interface OpenDemandPage {
-  items: Record<string, unknown>[];
-  nextCursor?: string;
-  /** Queries this page took (bounded by {@link MAX_QUERIES_PER_PAGE}). */
-  queries: number;
-}
-
-/** The most Queries a page of the list may cost; a page cut short still hands back a cursor. */
-export const MAX_QUERIES_PER_PAGE = 10;
-
 const PROJECTION = ['pk', 'sk', 'orderId', 'enterpriseId', 'enterpriseName', 'districtCode', 'cityCode', 'provinceCode', 'requestedAmount', 'submittedAt', 'acceptedAt', 'institutionId', 'institutionName', 'intendedAmount', 'status', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'];
 
 const SORT_KEY = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#[A-Za-z0-9._:-]{1,64}$/;
@@ -131,9 +120,9 @@ function decodeCursor(text: string, index: string, pk: string): Record<string, s
 /**
  * One page of the overdue demands of a region and state: the index partition's orders that started
  * waiting before `before`, filtered by DynamoDB (district, enterprise name, institution), in waiting
- * order. At most {@link MAX_QUERIES_PER_PAGE} Queries; `nextCursor` goes on exactly after the last row.
+ * order (`filteredPage`: at most ten Queries; `nextCursor` goes on exactly after the last row).
  */
-export async function queryOverdueDemands(query: OpenDemandQuery): Promise<OpenDemandPage> {
+export async function queryOverdueDemands(query: OpenDemandQuery): Promise<FilteredPage> {
   const partition = openDemandPartition(query.state, query.level, query.code);
   const sortKey = `${partition.index}sk`;
   const clauses: string[] = [];
@@ -151,41 +140,21 @@ export async function queryOverdueDemands(query: OpenDemandQuery): Promise<OpenD
     values[':institution'] = query.institutionId;
   }
   const names = Object.fromEntries(PROJECTION.map((name, i) => [`#p${i}`, name]));
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined = query.cursor ? decodeCursor(query.cursor, partition.index, partition.pk) : undefined;
-  let queries = 0;
-  while (queries < MAX_QUERIES_PER_PAGE) {
-    queries += 1;
-    const page: QueryCommandOutput = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: partition.index,
-        KeyConditionExpression: `${partition.index}pk = :pk AND ${sortKey} < :before`,
-        ...(clauses.length > 0 ? { FilterExpression: clauses.join(' AND ') } : {}),
-        ProjectionExpression: Object.keys(names).join(', '),
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ScanIndexForward: query.order === 'asc',
-        Limit: clauses.length > 0 ? Math.max(50, (query.limit - items.length) * 3) : query.limit - items.length + 1,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      if (items.length < query.limit) {
-        items.push(item);
-        continue;
-      }
-      // One more row than the page holds: the page ends at its last row.
-      const last = items.at(-1)!;
-      return { items, nextCursor: encodeCursor({ pk: last.pk, sk: last.sk, [`${partition.index}pk`]: partition.pk, [sortKey]: last[sortKey] }), queries };
-    }
-    startKey = page.LastEvaluatedKey;
-    if (!startKey) return { items, queries };
-    if (items.length >= query.limit) {
-      const last = items.at(-1)!;
-      return { items, nextCursor: encodeCursor({ pk: last.pk, sk: last.sk, [`${partition.index}pk`]: partition.pk, [sortKey]: last[sortKey] }), queries };
-    }
-  }
-  // The page was cut short by the Query budget: go on from where the reading stopped.
-  return { items, ...(startKey ? { nextCursor: encodeCursor(startKey) } : {}), queries };
+  return filteredPage(
+    {
+      TableName: tableName(),
+      IndexName: partition.index,
+      KeyConditionExpression: `${partition.index}pk = :pk AND ${sortKey} < :before`,
+      ...(clauses.length > 0 ? { FilterExpression: clauses.join(' AND ') } : {}),
+      ProjectionExpression: Object.keys(names).join(', '),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ScanIndexForward: query.order === 'asc',
+    },
+    {
+      limit: query.limit,
+      ...(query.cursor ? { startKey: decodeCursor(query.cursor, partition.index, partition.pk) } : {}),
+      keyOf: (row) => ({ pk: row.pk, sk: row.sk, [`${partition.index}pk`]: partition.pk, [sortKey]: row[sortKey] }),
+    },
+  );
 }

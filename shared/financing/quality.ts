@@ -9,16 +9,9 @@
  * note), which a new firing of the same rule undoes.
  */
 
-export const QUALITY_RULES = ['loan-amount', 'late-event', 'credit-code-names', 'disabled-institution', 'retired-district'] as const;
-export type QualityRule = (typeof QUALITY_RULES)[number];
+import { QUALITY_RULES, QUALITY_RULE_NAMES, type QualityRule } from '#shared/contract/supervision';
 
-export const QUALITY_RULE_NAMES: Record<QualityRule, string> = {
-  'loan-amount': '放款金额异常',
-  'late-event': '事件迟报',
-  'credit-code-names': '信用代码名称不一致',
-  'disabled-institution': '禁用机构受理',
-  'retired-district': '区县代码已撤销',
-};
+export { QUALITY_RULES, QUALITY_RULE_NAMES, type QualityRule };
 
 /** What each rule checks, in the console's words. */
 export const QUALITY_RULE_DESCRIPTIONS: Record<QualityRule, string> = {

@@ -15,11 +15,9 @@
 import { addDays, nthWorkdayBefore, workdaysBetween } from '#shared/calendar';
 import type { OverdueThresholds } from '#shared/config';
 import { dayNumber } from '#shared/calendar';
+import { OVERDUE_RULES, OVERDUE_RULE_NAMES, type OverdueRule } from '#shared/contract/supervision';
 
-export const OVERDUE_RULES = ['acceptance', 'decision'] as const;
-export type OverdueRule = (typeof OVERDUE_RULES)[number];
-
-export const OVERDUE_RULE_NAMES: Record<OverdueRule, string> = { acceptance: '待受理超时', decision: '对接超时' };
+export { OVERDUE_RULES, OVERDUE_RULE_NAMES, type OverdueRule };
 
 /** The order status a rule watches: waiting for acceptance, or accepted and waiting for a decision. */
 export type OpenState = 'submitted' | 'docking';

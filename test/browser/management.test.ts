@@ -8,11 +8,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, ensureDemoAccounts } from '#tools/demo/accounts';
 import { loginWithPassword, useLocalStack } from '#test/e2e/harness';
+import { Canvas } from '#shared/images/png';
 import { ensureSiteBuilt } from './site-build';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -26,52 +26,12 @@ const UI_TIMEOUT = 15_000;
 
 // ---- generated upload files -------------------------------------------------------------------
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-/** A 64×64 RGB PNG: a blue square with a red diagonal band, enough to see in a thumbnail. */
+/** A 64×64 PNG: a blue square with a red diagonal band, enough to see in a thumbnail. */
 function logoPng(): Buffer {
-  const size = 64;
-  const rows: Buffer[] = [];
-  for (let y = 0; y < size; y++) {
-    const row = Buffer.alloc(1 + size * 3);
-    for (let x = 0; x < size; x++) {
-      const band = Math.abs(x - y) < 8;
-      row[1 + x * 3] = band ? 0xe6 : 0x1f;
-      row[2 + x * 3] = band ? 0x3c : 0x6f;
-      row[3 + x * 3] = band ? 0x2e : 0xc8;
-    }
-    rows.push(row);
-  }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // truecolour
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', header),
-    pngChunk('IDAT', deflateSync(Buffer.concat(rows))),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
+  const canvas = new Canvas(64, 64);
+  canvas.fill([0x1f, 0x6f, 0xc8, 0xff]);
+  for (let y = 0; y < 64; y++) for (let x = 0; x < 64; x++) if (Math.abs(x - y) < 8) canvas.set(x, y, [0xe6, 0x3c, 0x2e, 0xff]);
+  return canvas.toPng();
 }
 
 /** A one-page PDF with a line of text and a correct cross-reference table. */

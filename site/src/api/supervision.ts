@@ -22,16 +22,8 @@ export type WarningPage = Answer<'listQualityWarnings'>;
 export type Warning = WarningPage['items'][number];
 export type CheckBody = BodyOf<'checkQualityWarning'>;
 
-export const OVERDUE_RULE_NAMES: Record<OverdueRule, string> = { acceptance: '待受理超时', decision: '对接超时' };
-
-export const QUALITY_RULE_ORDER: QualityRule[] = ['loan-amount', 'late-event', 'credit-code-names', 'disabled-institution', 'retired-district'];
-export const QUALITY_RULE_NAMES: Record<QualityRule, string> = {
-  'loan-amount': '放款金额异常',
-  'late-event': '事件迟报',
-  'credit-code-names': '信用代码名称不一致',
-  'disabled-institution': '禁用机构受理',
-  'retired-district': '区县代码已撤销',
-};
+// The rules' names and order are the server's (shared/contract/supervision.ts).
+export { OVERDUE_RULE_NAMES, QUALITY_RULE_NAMES, QUALITY_RULES as QUALITY_RULE_ORDER } from '../../../shared/contract/supervision';
 
 export const supervisionApi = {
   summary: (region?: string) => call('getSupervisionSummary', { query: { region } }),
