@@ -60,8 +60,14 @@ async function* xlsxRows(path: string): AsyncGenerator<SheetRow> {
   let sheets = 0;
   for await (const worksheet of workbook) {
     sheets += 1;
-    // Only the first worksheet holds events; later ones (说明 …) are skipped unread.
-    if (sheets > 1) continue;
+    if (sheets > 1) {
+      // Only the first worksheet holds events. Later ones (说明 …) are read through and dropped: the
+      // reader may have parked a sheet in a temporary file and opened it already, and deletes the
+      // file once the sheet is consumed — left unread, the file went while its open was still under
+      // way, and the failed open surfaced as an uncaught error.
+      for await (const _row of worksheet) continue;
+      continue;
+    }
     for await (const row of worksheet) {
       const values = row.values as unknown[];
       // exceljs rows are 1-based: index 0 is always empty.
