@@ -15,9 +15,9 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { batchGetItems } from '#shared/db/batch';
 import { documentClient, tableName } from '#shared/db/client';
 import { queryAll } from '#shared/db/expressions';
+import { forgetSessionReads, readAccountAndSession } from '#shared/db/session-reads';
 import { accountKey, sessionKey, SESSION_SK_PREFIX } from '#shared/db/keys';
 import { fromItem, type AccountRecord } from '#shared/db/accounts';
 import { UnauthenticatedError } from '#shared/http/errors';
@@ -167,7 +167,7 @@ export async function loadSession(token: string, options: SessionOptions = {}): 
   const now = options.now ?? new Date();
   const mayWrite = options.mayWrite ?? true;
   const claims = await verifyToken(token, now);
-  const items = await batchGetItems([{ ...accountKey(claims.phn) }, { ...sessionKey(claims.phn, claims.sid) }], { consistentRead: true });
+  const items = await readAccountAndSession(claims.phn, claims.sid);
   const accountItem = items.find((item) => item.sk === 'ACCOUNT');
   const sessionItem = items.find((item) => item.sk === sessionKey(claims.phn, claims.sid).sk) as SessionItem | undefined;
   const account = accountItem ? fromItem(accountItem) : undefined;
@@ -209,6 +209,7 @@ async function touch(phone: string, sessionId: string, now: Date): Promise<void>
     );
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') {
+      forgetSessionReads(phone);
       throw new UnauthenticatedError('登录状态已失效，请重新登录', 'SESSION_REVOKED');
     }
     throw error;
@@ -234,6 +235,7 @@ export async function refreshSession(event: APIGatewayProxyEventV2, now: Date = 
 /** Ends one session (logout). */
 export async function endSession(phone: string, sessionId: string): Promise<void> {
   await documentClient().send(new DeleteCommand({ TableName: tableName(), Key: sessionKey(phone, sessionId) }));
+  forgetSessionReads(phone);
 }
 
 /** Ends every session of an account except `keepSessionId` (password change, account deletion). */

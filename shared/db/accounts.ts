@@ -10,6 +10,7 @@ import { documentClient, tableName } from './client';
 import { accountIdIndexKey, accountKey, accountScopeIndexKey, accountScopePrefix } from './keys';
 import { nextId } from './counters';
 import { queryAll, stripKeys } from './expressions';
+import { forgetSessionReads } from './session-reads';
 import { isConditionFailure, updateIfVersion } from './versioned-update';
 
 export type AccountStatus = 'enabled' | 'disabled';
@@ -130,6 +131,7 @@ export async function setAccountPassword(phone: string, passwordHash: string, no
       ExpressionAttributeValues: { ':h': passwordHash, ':now': now.toISOString(), ':one': 1 },
     }),
   );
+  forgetSessionReads(phone);
 }
 
 /**
@@ -176,6 +178,7 @@ export async function updateAccount(
     now: options.now,
     notFound: () => new AccountNotFoundError(),
   });
+  forgetSessionReads(phone);
   return fromItem(updated);
 }
 
@@ -188,5 +191,7 @@ export async function deleteAccount(phone: string): Promise<void> {
   } catch (error) {
     if (isConditionFailure(error)) throw new AccountNotFoundError();
     throw error;
+  } finally {
+    forgetSessionReads(phone);
   }
 }
