@@ -58,6 +58,10 @@ async function main(): Promise<void> {
     const orders = process.env.DEMO_ORDERS ? Number(process.env.DEMO_ORDERS) : undefined;
     logins.push(...(await prepareDemo(stack, { orders, onProgress: (line) => console.log(line) })));
   }
+  // A data directory kept from an older version gets the rollup items this version reads.
+  const { upgradeRollups } = await import('#tools/rollups');
+  await stack.capture.drain(300_000);
+  if (((await upgradeRollups({ progress: (line) => console.log(line) })) ?? 0) > 0) console.log('已按当前版本重建统计汇总');
   const bootstrapPhone = process.env.BOOTSTRAP_PHONE;
   if (bootstrapPhone) {
     const { bootstrapNationalAccount } = await import('#tools/bootstrap');

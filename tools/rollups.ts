@@ -8,18 +8,27 @@
  * reads and reports every difference.
  */
 import { ScanCommand, type AttributeValue, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { batchWriteItems, type WriteRequest } from '#shared/db/batch';
 import { bulkDocumentClient, bulkDynamoClient, tableName } from '#shared/db/client';
+import { rollupGenerationKey } from '#shared/db/keys';
 import { ROLLUP_SOURCE_ENTITIES } from '#shared/db/table';
 import { feedEntries, feedItems } from '#shared/rollups/feed';
 import { addContributions, DeltaAccumulator, firstDayInWindow, type CounterDelta } from '#shared/rollups/contributions';
 import { COUNTER_ENTITY, counterItem, isBookkeepingAttribute } from '#shared/rollups/counter-items';
 import { isOutsideOpenWindow } from '#shared/rollups/open-demands';
-import { flagItemId, QUALITY_FLAG_ENTITY, qualityFlagItems } from '#shared/rollups/quality';
+import { DERIVED_ENTITIES, derivedItemId, derivedItems, isDerivedEntity } from '#shared/rollups/derived-items';
 import type { Progress } from './store';
 
 const SCAN_SEGMENTS = 4;
+
+/**
+ * The generation of the items the rollup derives. A store whose items an older generation wrote (one
+ * without some kind of item this code reads) is rebuilt: by `npm start` on a kept data directory, by
+ * the operator after a deploy (docs/operations.md, "Upgrading the rollups"). 2: institution entries.
+ */
+export const ROLLUP_GENERATION = 2;
 
 /** Every item matching the filter, page by page, from parallel scan segments. */
 async function scan(
@@ -58,8 +67,8 @@ export interface PrecomputedCounters {
   keys: Set<string>;
   counters: Map<string, CounterDelta>;
   feed: Record<string, unknown>[];
-  /** The 数据质量 list items of those records. */
-  flags: Record<string, unknown>[];
+  /** The derived items of those records (数据质量 list, institution entries). */
+  derived: Record<string, unknown>[];
 }
 
 /** Collects {@link PrecomputedCounters} of records as they are written. */
@@ -67,7 +76,7 @@ export class ContributionCollector {
   private readonly acc = new DeltaAccumulator();
   private readonly keys = new Set<string>();
   private readonly feed: Record<string, unknown>[] = [];
-  private readonly flags: Record<string, unknown>[] = [];
+  private readonly derived: Record<string, unknown>[] = [];
 
   constructor(private readonly now: Date) {}
 
@@ -77,12 +86,12 @@ export class ContributionCollector {
       this.keys.add(`${String(record.pk)}|${String(record.sk)}`);
       addContributions(record, this.acc, 1, this.now);
       for (const entry of feedEntries(undefined, record)) this.feed.push(...feedItems(entry, this.now));
-      this.flags.push(...qualityFlagItems(record));
+      this.derived.push(...derivedItems(record));
     }
   }
 
   result(): PrecomputedCounters {
-    return { keys: this.keys, counters: this.acc.items, feed: this.feed, flags: this.flags };
+    return { keys: this.keys, counters: this.acc.items, feed: this.feed, derived: this.derived };
   }
 }
 
@@ -96,7 +105,7 @@ export async function computeCounters(
   progress: Progress = () => undefined,
   onItem: (item: Record<string, unknown>) => void = () => undefined,
   precomputed?: PrecomputedCounters,
-): Promise<{ computed: Map<string, CounterDelta>; stored: Record<string, unknown>[]; flags: { computed: Map<string, Record<string, unknown>>; stored: Record<string, unknown>[] } }> {
+): Promise<{ computed: Map<string, CounterDelta>; stored: Record<string, unknown>[]; derived: { computed: Map<string, Record<string, unknown>>; stored: Record<string, unknown>[] } }> {
   const acc = new DeltaAccumulator();
   if (precomputed) {
     for (const { ref, values, firsts } of precomputed.counters.values()) {
@@ -105,10 +114,11 @@ export async function computeCounters(
     }
   }
   const stored: Record<string, unknown>[] = [];
-  const flags = { computed: new Map<string, Record<string, unknown>>(), stored: [] as Record<string, unknown>[] };
-  for (const flag of precomputed?.flags ?? []) flags.computed.set(flagItemId(flag), flag);
+  const derived = { computed: new Map<string, Record<string, unknown>>(), stored: [] as Record<string, unknown>[] };
+  for (const item of precomputed?.derived ?? []) derived.computed.set(derivedItemId(item), item);
   let seen = 0;
-  const values: Record<string, AttributeValue> = { ':stat': { S: COUNTER_ENTITY }, ':flag': { S: QUALITY_FLAG_ENTITY } };
+  const values: Record<string, AttributeValue> = { ':stat': { S: COUNTER_ENTITY } };
+  DERIVED_ENTITIES.forEach((entity, i) => (values[`:d${i}`] = { S: entity }));
   ROLLUP_SOURCE_ENTITIES.forEach((entity, i) => (values[`:e${i}`] = { S: entity }));
   await scan(
     { expression: `#entity IN (${Object.keys(values).join(', ')})`, names: { '#entity': 'entity' }, values },
@@ -118,14 +128,14 @@ export async function computeCounters(
           stored.push(item);
           continue;
         }
-        if (item.entity === QUALITY_FLAG_ENTITY) {
-          flags.stored.push(item);
+        if (isDerivedEntity(item.entity)) {
+          derived.stored.push(item);
           continue;
         }
         seen += 1;
         if (precomputed?.keys.has(`${String(item.pk)}|${String(item.sk)}`)) continue;
         addContributions(item, acc, 1, now);
-        for (const flag of qualityFlagItems(item)) flags.computed.set(flagItemId(flag), flag);
+        for (const derivedItem of derivedItems(item)) derived.computed.set(derivedItemId(derivedItem), derivedItem);
         onItem(item);
       }
       if (items.length > 0) progress(`已读取 ${seen} 条基础记录`);
@@ -133,7 +143,7 @@ export async function computeCounters(
   );
   const computed = new Map<string, CounterDelta>();
   for (const entry of acc.nonEmpty()) computed.set(`${entry.ref.pk}|${entry.ref.sk}`, entry);
-  return { computed, stored, flags };
+  return { computed, stored, derived };
 }
 
 /** Puts or deletes in calls of 25, several in flight, with a progress line now and then. */
@@ -157,7 +167,7 @@ export async function rebuildRollups(
   const now = options.now ?? new Date();
   const progress = options.progress ?? (() => undefined);
   const feed: Record<string, unknown>[] = [...(options.precomputed?.feed ?? [])];
-  const { computed, stored, flags } = await computeCounters(
+  const { computed, stored, derived } = await computeCounters(
     now,
     progress,
     (item) => {
@@ -165,12 +175,31 @@ export async function rebuildRollups(
     },
     options.precomputed,
   );
-  const stale = [...stored.filter((item) => !computed.has(`${item.pk}|${item.sk}`)), ...flags.stored.filter((item) => !flags.computed.has(flagItemId(item)))];
+  const stale = [...stored.filter((item) => !computed.has(`${item.pk}|${item.sk}`)), ...derived.stored.filter((item) => !derived.computed.has(derivedItemId(item)))];
   await writeAll(stale.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })), progress, '已清除旧汇总');
   await writeAll([...computed.values()].map((entry) => ({ PutRequest: { Item: counterItem(entry) } })), progress, '已写入汇总');
   await writeAll(feed.map((item) => ({ PutRequest: { Item: item } })), progress, '已写入融资动态');
-  await writeAll([...flags.computed.values()].map((item) => ({ PutRequest: { Item: item } })), progress, '已写入数据质量预警');
+  await writeAll([...derived.computed.values()].map((item) => ({ PutRequest: { Item: item } })), progress, '已写入数据质量预警与机构名录');
+  await bulkDocumentClient().send(
+    new PutCommand({ TableName: tableName(), Item: { ...rollupGenerationKey, entity: 'rollup-generation', generation: ROLLUP_GENERATION, rebuiltAt: now.toISOString() } }),
+  );
   return { baseCounters: computed.size, removed: stale.length };
+}
+
+/** The generation of the rollup items stored (0: written before generations were recorded, or never). */
+export async function storedRollupGeneration(): Promise<number> {
+  const { Item } = await bulkDocumentClient().send(new GetCommand({ TableName: tableName(), Key: rollupGenerationKey, ConsistentRead: true }));
+  return Number(Item?.generation ?? 0);
+}
+
+/**
+ * Rebuilds the rollups if an older generation wrote them (see {@link ROLLUP_GENERATION}): the number
+ * of counter items rebuilt, undefined if the store was current. Like every rebuild it must run while
+ * nothing else writes base records.
+ */
+export async function upgradeRollups(options: { now?: Date; progress?: Progress } = {}): Promise<number | undefined> {
+  if ((await storedRollupGeneration()) >= ROLLUP_GENERATION) return undefined;
+  return (await rebuildRollups(options)).baseCounters;
 }
 
 export interface Drift {
@@ -191,7 +220,7 @@ function sortedKeys(value: unknown): unknown {
 /** Compares stored counters with a recomputation; returns every difference. */
 export async function reconcileRollups(options: { now?: Date; progress?: Progress } = {}): Promise<{ checked: number; drifts: Drift[] }> {
   const now = options.now ?? new Date();
-  const { computed, stored, flags } = await computeCounters(now, options.progress);
+  const { computed, stored, derived } = await computeCounters(now, options.progress);
   const firstDay = firstDayInWindow(now);
   const drifts: Drift[] = [];
   const seen = new Set<string>();
@@ -217,16 +246,16 @@ export async function reconcileRollups(options: { now?: Date; progress?: Progres
       drifts.push({ pk: entry.ref.pk, sk: entry.ref.sk, attribute: name, stored: null, expected: value });
     }
   }
-  // The 数据质量 list: exactly the items the records' warnings give, each as the record says.
-  const storedFlags = new Map(flags.stored.map((item) => [flagItemId(item), item]));
-  for (const [id, item] of storedFlags) {
-    const expected = flags.computed.get(id);
+  // The 数据质量 list and the institution entries: exactly the items the records give, each as the record says.
+  const storedDerived = new Map(derived.stored.map((item) => [derivedItemId(item), item]));
+  for (const [id, item] of storedDerived) {
+    const expected = derived.computed.get(id);
     const have = JSON.stringify(sortedKeys(item));
     const want = expected ? JSON.stringify(sortedKeys(expected)) : null;
     if (have !== want) drifts.push({ pk: String(item.pk), sk: String(item.sk), attribute: 'item', stored: have, expected: want });
   }
-  for (const [id, item] of flags.computed) {
-    if (!storedFlags.has(id)) drifts.push({ pk: String(item.pk), sk: String(item.sk), attribute: 'item', stored: null, expected: JSON.stringify(sortedKeys(item)) });
+  for (const [id, item] of derived.computed) {
+    if (!storedDerived.has(id)) drifts.push({ pk: String(item.pk), sk: String(item.sk), attribute: 'item', stored: null, expected: JSON.stringify(sortedKeys(item)) });
   }
-  return { checked: stored.length + flags.stored.length, drifts };
+  return { checked: stored.length + derived.stored.length, drifts };
 }

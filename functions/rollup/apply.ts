@@ -19,7 +19,7 @@ import { logger } from '#shared/http/logger';
 import { DeltaAccumulator, recordDeltas, type CounterDelta } from '#shared/rollups/contributions';
 import { counterDescription, markAttribute, markTimeAttribute, MARK_TIME_PREFIX } from '#shared/rollups/counter-items';
 import { feedEntries, feedItems } from '#shared/rollups/feed';
-import { flagItemId, qualityFlagItems } from '#shared/rollups/quality';
+import { derivedItemId, derivedItems } from '#shared/rollups/derived-items';
 
 /** Stream records live 24 hours; a mark untouched for longer can never be needed again. */
 const MARK_RETENTION_MS = 25 * 60 * 60 * 1000;
@@ -32,8 +32,8 @@ interface PreparedRecord {
   sequenceText: string;
   deltas: CounterDelta[];
   feed: Record<string, unknown>[];
-  /** 数据质量 list items to write and to remove (shared/rollups/quality.ts). */
-  flags: { puts: Record<string, unknown>[]; deletes: { pk: string; sk: string }[] };
+  /** Derived items to write and to remove (the 数据质量 list and institution entries, shared/rollups/derived-items.ts). */
+  derived: { puts: Record<string, unknown>[]; deletes: { pk: string; sk: string }[] };
 }
 
 export interface BatchStats {
@@ -54,29 +54,29 @@ function prepare(record: DynamoDBRecord, index: number, now: Date): PreparedReco
   const newImage = image(stream.NewImage);
   const acc = recordDeltas(oldImage, newImage, now, new DeltaAccumulator());
   const feed = feedEntries(oldImage, newImage).flatMap((entry) => feedItems(entry, now));
-  return { index, sequence: BigInt(sequenceText), sequenceText, deltas: acc.nonEmpty(), feed, flags: flagChanges(oldImage, newImage) };
+  return { index, sequence: BigInt(sequenceText), sequenceText, deltas: acc.nonEmpty(), feed, derived: derivedChanges(oldImage, newImage) };
 }
 
-/** The list items of the new image that differ from the old one's, and the old ones that are gone. */
-function flagChanges(oldImage: Record<string, unknown> | undefined, newImage: Record<string, unknown> | undefined): PreparedRecord['flags'] {
-  const before = new Map(qualityFlagItems(oldImage).map((item) => [flagItemId(item), item]));
-  const after = qualityFlagItems(newImage);
-  const kept = new Set(after.map(flagItemId));
+/** The derived items of the new image that differ from the old one's, and the old ones that are gone. */
+function derivedChanges(oldImage: Record<string, unknown> | undefined, newImage: Record<string, unknown> | undefined): PreparedRecord['derived'] {
+  const before = new Map(derivedItems(oldImage).map((item) => [derivedItemId(item), item]));
+  const after = derivedItems(newImage);
+  const kept = new Set(after.map(derivedItemId));
   return {
-    puts: after.filter((item) => JSON.stringify(before.get(flagItemId(item))) !== JSON.stringify(item)),
+    puts: after.filter((item) => JSON.stringify(before.get(derivedItemId(item))) !== JSON.stringify(item)),
     deletes: [...before.entries()].filter(([id]) => !kept.has(id)).map(([, item]) => ({ pk: String(item.pk), sk: String(item.sk) })),
   };
 }
 
 /**
- * The 数据质量 list writes of a batch: per item the last thing the batch's records say about it (a
+ * The derived item writes of a batch (数据质量 list, institution entries): per item the last thing the batch's records say about it (a
  * put or a delete), in record order. Deterministic keys and contents make a retry rewrite the same.
  */
-async function writeFlags(records: PreparedRecord[]): Promise<void> {
+async function writeDerived(records: PreparedRecord[]): Promise<void> {
   const last = new Map<string, WriteRequest>();
   for (const record of records) {
-    for (const key of record.flags.deletes) last.set(`${key.pk}|${key.sk}`, { DeleteRequest: { Key: key } });
-    for (const item of record.flags.puts) last.set(flagItemId(item), { PutRequest: { Item: item } });
+    for (const key of record.derived.deletes) last.set(`${key.pk}|${key.sk}`, { DeleteRequest: { Key: key } });
+    for (const item of record.derived.puts) last.set(derivedItemId(item), { PutRequest: { Item: item } });
   }
   await batchWriteItems([...last.values()]);
 }
@@ -263,13 +263,13 @@ export async function applyBatch(event: StreamBatchEvent, now: Date = new Date()
       firstFailure = firstFailure === undefined ? earliest : Math.min(firstFailure, earliest);
     }
   }
-  const flagRecords = prepared.filter((record) => record.flags.puts.length > 0 || record.flags.deletes.length > 0);
-  if (flagRecords.length > 0) {
+  const derivedRecords = prepared.filter((record) => record.derived.puts.length > 0 || record.derived.deletes.length > 0);
+  if (derivedRecords.length > 0) {
     try {
-      await writeFlags(flagRecords);
+      await writeDerived(derivedRecords);
     } catch (error) {
-      logger.warn('rollup: 数据质量 list write failed; the batch will be retried', { error: error as Error });
-      const earliest = flagRecords[0]!.index;
+      logger.warn('rollup: derived item write failed; the batch will be retried', { error: error as Error });
+      const earliest = derivedRecords[0]!.index;
       firstFailure = firstFailure === undefined ? earliest : Math.min(firstFailure, earliest);
     }
   }

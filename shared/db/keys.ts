@@ -200,6 +200,23 @@ export const institutionStatKey = (scopeCode: string, period: StatPeriod, instit
 });
 export const INSTITUTION_STAT_SK_PREFIX = 'INST#';
 
+/**
+ * Institution entries (机构数据统计's row names, shared/rollups/institution-entries.ts): every
+ * institution in the nation's partition by id, and in its province's partition by city, then id.
+ */
+export const institutionEntryPartition = (regionCode: string): string => `INSTDIR#${regionCode}`;
+export const nationInstitutionEntryKey = (nationCode: string, institutionId: number): ItemKey => ({
+  pk: institutionEntryPartition(nationCode),
+  sk: padId(institutionId),
+});
+export const provinceInstitutionEntryKey = (provinceCode: string, cityCode: string, institutionId: number): ItemKey => ({
+  pk: institutionEntryPartition(provinceCode),
+  sk: `${cityCode}#${padId(institutionId)}`,
+});
+
+/** Which generation of rollup items a store holds (tools/rollups.ts, `ROLLUP_GENERATION`). */
+export const rollupGenerationKey: ItemKey = { pk: 'ROLLUPS', sk: 'GENERATION' };
+
 // ---- open-demand counters (督办) ---------------------------------------------------------------
 
 /**

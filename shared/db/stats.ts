@@ -1,13 +1,27 @@
 /**
- * Reads of the rollup counters and the feed. Every function is one GetItem or one Query (paged only
- * within a partition whose size depends on regions, periods or institutions, never on orders).
+ * Reads of the rollup counters, the institution entries and the feed. Every function is one GetItem,
+ * one Query (paged only within a partition whose size depends on regions, periods or institutions,
+ * never on orders) or one BatchGetItem by key.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { findRegion, NATION_CODE } from '#shared/reference/regions';
 import type { CounterItem } from '#shared/rollups/counter-items';
+import type { InstitutionEntry } from '#shared/rollups/institution-entries';
+import { batchGetItems } from './batch';
 import { documentClient, tableName } from './client';
 import { queryAll } from './expressions';
-import { dayStatKey, INSTITUTION_STAT_SK_PREFIX, REGION_STAT_SK_PREFIX, regionStatKey, regionTrendIndexKey, STAT_ROOT, type FeedKind, type StatPeriod } from './keys';
+import {
+  dayStatKey,
+  INSTITUTION_STAT_SK_PREFIX,
+  institutionEntryPartition,
+  nationInstitutionEntryKey,
+  REGION_STAT_SK_PREFIX,
+  regionStatKey,
+  regionTrendIndexKey,
+  STAT_ROOT,
+  type FeedKind,
+  type StatPeriod,
+} from './keys';
 
 export type { CounterItem };
 
@@ -68,6 +82,53 @@ export async function getInstitutionCounters(scopeCode: string, period: StatPeri
     ExpressionAttributeValues: { ':pk': `STATI#${scopeCode}#${period}`, ':prefix': INSTITUTION_STAT_SK_PREFIX },
   });
   return new Map(items.map((item) => [Number(String(item.sk).slice(INSTITUTION_STAT_SK_PREFIX.length)), item]));
+}
+
+/** Where institutions are listed: the nation, or a province narrowed to a city and a district. */
+export interface EntryScope {
+  provinceCode?: string;
+  cityCode?: string;
+  districtCode?: string;
+}
+
+const ENTRY_ATTRIBUTES = ['id', 'type', 'fullName', 'shortName', 'logoKey', 'status', 'provinceCode', 'cityCode', 'districtCode'] as const;
+const entryOf = (item: Record<string, unknown>): InstitutionEntry =>
+  Object.fromEntries(ENTRY_ATTRIBUTES.map((name) => [name, item[name]])) as unknown as InstitutionEntry;
+
+/**
+ * The entries of the institutions located in a scope, of one type if asked: one Query of the nation's
+ * or the province's entry partition (a city by its sort-key prefix, a district filtered).
+ */
+export async function queryInstitutionEntries(scope: EntryScope, type?: string): Promise<InstitutionEntry[]> {
+  const values: Record<string, unknown> = { ':pk': institutionEntryPartition(scope.provinceCode ?? NATION_CODE) };
+  let keyCondition = 'pk = :pk';
+  if (scope.provinceCode && scope.cityCode) {
+    keyCondition += ' AND begins_with(sk, :city)';
+    values[':city'] = `${scope.cityCode}#`;
+  }
+  const filters: string[] = [];
+  if (scope.provinceCode && scope.districtCode) {
+    filters.push('districtCode = :district');
+    values[':district'] = scope.districtCode;
+  }
+  if (type) {
+    filters.push('#type = :type');
+    values[':type'] = type;
+  }
+  const items = await queryAll({
+    TableName: tableName(),
+    KeyConditionExpression: keyCondition,
+    ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+    ...(type ? { ExpressionAttributeNames: { '#type': 'type' } } : {}),
+    ExpressionAttributeValues: values,
+  });
+  return items.map(entryOf);
+}
+
+/** Entries by institution id from the nation's partition (BatchGetItem, 100 keys a call); gone ones are absent. */
+export async function getInstitutionEntries(ids: readonly number[]): Promise<Map<number, InstitutionEntry>> {
+  const items = await batchGetItems(ids.map((id) => ({ ...nationInstitutionEntryKey(NATION_CODE, id) })));
+  return new Map(items.map((item) => [Number(item.id), entryOf(item)]));
 }
 
 export interface FeedPage {

@@ -74,6 +74,3 @@ export function qualityFlagItems(item: Item | undefined): Record<string, unknown
     })),
   );
 }
-
-/** Key of a list item, for diffs. */
-export const flagItemId = (item: Record<string, unknown>) => `${String(item.pk)}|${String(item.sk)}`;

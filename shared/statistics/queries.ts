@@ -7,8 +7,16 @@
 import type { Caller } from '#shared/auth/caller';
 import { resolveScope, type ScopeLevel, type ScopeRegion } from '#shared/auth/scope';
 import { ALL_TIME, INSTITUTION_STAT_SK_PREFIX, institutionStatKey, type StatPeriod } from '#shared/db/keys';
-import { getChildCounters, getInstitutionCounters, getRegionCounters, getTrendCounters, type CounterItem } from '#shared/db/stats';
-import { getInstitutions, queryInstitutions, type InstitutionRecord } from '#shared/db/institutions';
+import {
+  getChildCounters,
+  getInstitutionCounters,
+  getInstitutionEntries,
+  getRegionCounters,
+  getTrendCounters,
+  queryInstitutionEntries,
+  type CounterItem,
+} from '#shared/db/stats';
+import type { InstitutionEntry } from '#shared/rollups/institution-entries';
 import { batchGetItems } from '#shared/db/batch';
 import { childRegions, NATION_CODE } from '#shared/reference/regions';
 import { industryName } from '#shared/reference/industries';
@@ -183,13 +191,9 @@ export interface InstitutionRow extends Record<InstitutionColumn, number> {
   cityCode: string | null;
 }
 
-/** The institutions located in a region (the nation: every province's). */
-async function institutionsIn(region: ScopeRegion, type: InstitutionTypeCode | undefined): Promise<InstitutionRecord[]> {
-  if (region.level === 'nation') {
-    const lists = await Promise.all(childRegions().map((province) => queryInstitutions({ provinceCode: province.code, type })));
-    return lists.flat();
-  }
-  return queryInstitutions({ provinceCode: region.provinceCode!, cityCode: region.cityCode, districtCode: region.districtCode, type });
+/** The entries of the institutions located in a region (the nation: all of them); one Query. */
+function institutionsIn(region: ScopeRegion, type: InstitutionTypeCode | undefined): Promise<InstitutionEntry[]> {
+  return queryInstitutionEntries(region.level === 'nation' ? {} : { provinceCode: region.provinceCode!, cityCode: region.cityCode, districtCode: region.districtCode }, type);
 }
 
 /**
@@ -209,7 +213,7 @@ async function nationCountersOf(ids: readonly number[], period: StatPeriod): Pro
   return new Map(items.map((item) => [Number(String(item.sk).slice(INSTITUTION_STAT_SK_PREFIX.length)), item]));
 }
 
-function institutionRow(institution: InstitutionRecord, item: CounterItem): InstitutionRow {
+function institutionRow(institution: InstitutionEntry, item: CounterItem): InstitutionRow {
   return {
     institutionId: institution.id,
     name: institution.fullName,
@@ -240,7 +244,7 @@ export async function institutionRows(caller: Caller, query: PeriodQuery & { typ
   const [counters, located] = await Promise.all([getInstitutionCounters(region.code, period.key), institutionsIn(region, query.type)]);
   const byId = new Map(located.map((institution) => [institution.id, institution]));
   // Institutions located elsewhere that accepted orders of this scope's enterprises.
-  const outsiders = await getInstitutions([...counters.keys()].filter((id) => !byId.has(id)));
+  const outsiders = await getInstitutionEntries([...counters.keys()].filter((id) => !byId.has(id)));
   for (const institution of outsiders.values()) {
     if (!query.type || institution.type === query.type) byId.set(institution.id, institution);
   }

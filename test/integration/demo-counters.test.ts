@@ -1,7 +1,7 @@
 /**
  * The bulk path (fold in memory, BatchWriteItem, then a rollup rebuild) and the API path (every event
  * through ingestion, counters maintained from the stream) end with identical counter items (description
- * and counts; only the per-shard marks differ), feed and 数据质量 list.
+ * and counts; only the per-shard marks differ), feed, 数据质量 list and institution entries.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -12,6 +12,7 @@ import { generateDemoData } from '#tools/demo/generate';
 import { loadInBulk, loadThroughApi } from '#tools/demo/load';
 import { rebuildRollups } from '#tools/rollups';
 import { COUNTER_ENTITY, counterValues, MARK_PREFIX, MARK_TIME_PREFIX } from '#shared/rollups/counter-items';
+import { DERIVED_ENTITIES } from '#shared/rollups/derived-items';
 
 let stack: LocalStack;
 beforeAll(async () => {
@@ -28,7 +29,7 @@ async function derivedItems(): Promise<Record<string, unknown>[]> {
   do {
     const page = await bulkDocumentClient().send(new ScanCommand({ TableName: tableName(), ConsistentRead: true, ExclusiveStartKey: startKey }));
     for (const item of page.Items ?? []) {
-      if (item.entity !== COUNTER_ENTITY && item.entity !== 'feed' && item.entity !== 'quality-flag') continue;
+      if (![COUNTER_ENTITY, 'feed', ...DERIVED_ENTITIES].includes(item.entity as string)) continue;
       const isMark = (name: string) => name.startsWith(MARK_PREFIX) || name.startsWith(MARK_TIME_PREFIX);
       const kept = Object.fromEntries(Object.entries(item).filter(([name, value]) => !isMark(name) && value !== 0));
       // A counter item whose counts all went back to zero (docking, then loaned) means the same as none.
@@ -61,6 +62,7 @@ describe('demo data: bulk load and API path', () => {
     // The planted 数据质量 cases (tools/demo/generate.ts) and the waiting orders (督办) are counted alike.
     expect(viaApi.some((item) => item.entity === 'quality-flag')).toBe(true);
     expect(viaApi.some((item) => String(item.pk).startsWith('OPEN#'))).toBe(true);
+    expect(viaApi.filter((item) => item.entity === 'institution-entry')).toHaveLength(2 * 10);
     expect(viaBulk).toEqual(viaApi);
   }, 300_000);
 });
