@@ -1,7 +1,7 @@
 /**
- * Institution reads against the number of institutions (docs/capacity.md, "Not yet bounded by the
- * answer"): the national 机构数据统计 page (`/api/stats/institutions`, one page sorted by 放款金额) and
- * 数据排行 (`/api/stats/institution-rankings`) over HTTP on the local stack, first with 250
+ * Institution reads against the number of institutions (docs/capacity.md, "Institution reads,
+ * bounded by the page"): the national 机构数据统计 page (`/api/stats/institutions`, one page sorted by
+ * 放款金额) and 数据排行 (`/api/stats/institution-rankings`) over HTTP on the local stack, first with 250
  * institutions, then with 5,000 (the orders hardly change: 2,000, then 200 more with the new
  * institutions). Goal: a page costs a bounded number of reads, so the ratio stays within 1.5.
  */

@@ -14,6 +14,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '#shared/db/table';
+import { upgradePending, upgradeTable } from './table-upgrade';
 
 export interface RunningServer {
   endpoint: string;
@@ -91,14 +92,29 @@ export async function startDynamo(
   };
 }
 
-/** Creates the table if it does not exist yet (idempotent: a kept data dir already has it). */
-export async function ensureTable(endpoint: string, tableName: string, region: string): Promise<void> {
+/**
+ * Creates the table if it does not exist yet (idempotent: a kept data dir already has it). With
+ * `upgradeIn` (the data directory), a kept table older than the definition gets its missing indexes
+ * (local/table-upgrade.ts).
+ */
+export async function ensureTable(
+  endpoint: string,
+  tableName: string,
+  region: string,
+  options: { upgradeIn?: string; progress?: (line: string) => void } = {},
+): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region, credentials: LOCAL_CREDENTIALS });
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-  } catch (error) {
-    if ((error as Error).name !== 'ResourceNotFoundException') throw error;
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    try {
+      await client.send(new DescribeTableCommand({ TableName: tableName }));
+    } catch (error) {
+      if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+      // Dropped by an upgrade that a crash interrupted: the upgrade finishes; otherwise a new store.
+      if (options.upgradeIn && (await upgradePending(options.upgradeIn))) await upgradeTable(client, tableName, options.upgradeIn, options.progress);
+      else await client.send(new CreateTableCommand(createTableInput(tableName)));
+      return;
+    }
+    if (options.upgradeIn) await upgradeTable(client, tableName, options.upgradeIn, options.progress);
   } finally {
     client.destroy();
   }

@@ -189,7 +189,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The module handlers load meanwhile (their configuration is read on first use).
     const loadingApi = loadApi();
     loadingApi.catch(() => undefined); // awaited below; a failure surfaces there
-    await ensureTable(dynamo.endpoint, LOCAL_TABLE, region);
+    await ensureTable(dynamo.endpoint, LOCAL_TABLE, region, dataDir ? { upgradeIn: dataDir, progress: options.onProgress } : {});
 
     const { handler: rollupHandler } = await import('#functions/rollup/index');
     const { applyBatch } = await import('#functions/rollup/apply');

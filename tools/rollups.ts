@@ -26,9 +26,10 @@ const SCAN_SEGMENTS = 4;
 /**
  * The generation of the items the rollup derives. A store whose items an older generation wrote (one
  * without some kind of item this code reads) is rebuilt: by `npm start` on a kept data directory, by
- * the operator after a deploy (docs/operations.md, "Upgrading the rollups"). 2: institution entries.
+ * the operator after a deploy (docs/operations.md, "Upgrading the rollups"). 2: institution entries;
+ * 3: institution counters carry their rank-index partition (`ipk`), regions count listed institutions.
  */
-export const ROLLUP_GENERATION = 2;
+export const ROLLUP_GENERATION = 3;
 
 /** Every item matching the filter, page by page, from parallel scan segments. */
 async function scan(

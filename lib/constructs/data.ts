@@ -7,7 +7,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { TABLE_DEFINITION } from '#shared/db/table';
+import { TABLE_DEFINITION, type IndexDefinition } from '#shared/db/table';
 
 export interface DataProps {
   /**
@@ -47,6 +47,7 @@ export class DataConstruct extends Construct {
     const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const { partitionKey, sortKey, ttlAttribute, streamView, globalIndexes } = TABLE_DEFINITION;
     const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
+    const indexKey = (name: string, type: 'S' | 'N' = 'S'): dynamodb.Attribute => ({ name, type: type === 'N' ? dynamodb.AttributeType.NUMBER : dynamodb.AttributeType.STRING });
 
     this.table = new dynamodb.TableV2(this, 'Table', {
       partitionKey: stringKey(partitionKey),
@@ -54,11 +55,11 @@ export class DataConstruct extends Construct {
       billing: dynamodb.Billing.onDemand(),
       timeToLiveAttribute: ttlAttribute,
       dynamoStream: dynamodb.StreamViewType[streamView],
-      globalSecondaryIndexes: Object.entries(globalIndexes).map(([indexName, keys]) => ({
+      globalSecondaryIndexes: Object.entries(globalIndexes as Record<string, IndexDefinition>).map(([indexName, keys]) => ({
         indexName,
-        partitionKey: stringKey(keys.partitionKey),
-        sortKey: stringKey(keys.sortKey),
-        projectionType: dynamodb.ProjectionType.ALL,
+        partitionKey: indexKey(keys.partitionKey),
+        sortKey: indexKey(keys.sortKey, keys.sortKeyType),
+        projectionType: keys.projection === 'KEYS_ONLY' ? dynamodb.ProjectionType.KEYS_ONLY : dynamodb.ProjectionType.ALL,
       })),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: props.retainData,

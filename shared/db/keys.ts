@@ -193,9 +193,12 @@ export function regionTrendIndexKey(regionCode: string, period: StatPeriod) {
 /** Day counters of a region (nation, province, city): one partition per region, one item per day. */
 export const dayStatKey = (regionCode: string, day: string): ItemKey => ({ pk: `STATD#${regionCode}`, sk: day });
 
+/** The partition of the per-institution counters of a scope and period. */
+export const institutionStatPartition = (scopeCode: string, period: StatPeriod): string => `STATI#${scopeCode}#${period}`;
+
 /** Per-institution counters inside a scope (the enterprises' region) and period. */
 export const institutionStatKey = (scopeCode: string, period: StatPeriod, institutionId: number): ItemKey => ({
-  pk: `STATI#${scopeCode}#${period}`,
+  pk: institutionStatPartition(scopeCode, period),
   sk: `INST#${padId(institutionId)}`,
 });
 export const INSTITUTION_STAT_SK_PREFIX = 'INST#';

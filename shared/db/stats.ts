@@ -7,6 +7,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { findRegion, NATION_CODE } from '#shared/reference/regions';
 import type { CounterItem } from '#shared/rollups/counter-items';
 import type { InstitutionEntry } from '#shared/rollups/institution-entries';
+import { RANK_PARTITION_ATTRIBUTE, rankIndexName, type InstitutionRankColumn } from './table';
 import { batchGetItems } from './batch';
 import { documentClient, tableName } from './client';
 import { queryAll } from './expressions';
@@ -129,6 +130,31 @@ export async function queryInstitutionEntries(scope: EntryScope, type?: string):
 export async function getInstitutionEntries(ids: readonly number[]): Promise<Map<number, InstitutionEntry>> {
   const items = await batchGetItems(ids.map((id) => ({ ...nationInstitutionEntryKey(NATION_CODE, id) })));
   return new Map(items.map((item) => [Number(item.id), entryOf(item)]));
+}
+
+/** One page of a rank index: institution ids with their value, largest first, above zero. */
+export async function queryRankIndex(
+  partition: string,
+  column: InstitutionRankColumn,
+  limit: number,
+  startKey?: Record<string, unknown>,
+): Promise<{ entries: { institutionId: number; value: number }[]; nextKey?: Record<string, unknown> }> {
+  const result = await documentClient().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: rankIndexName(column),
+      KeyConditionExpression: '#p = :p AND #v > :zero',
+      ExpressionAttributeNames: { '#p': RANK_PARTITION_ATTRIBUTE, '#v': column },
+      ExpressionAttributeValues: { ':p': partition, ':zero': 0 },
+      ScanIndexForward: false,
+      Limit: limit,
+      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+    }),
+  );
+  return {
+    entries: (result.Items ?? []).map((item) => ({ institutionId: Number(String(item.sk).slice(INSTITUTION_STAT_SK_PREFIX.length)), value: Number(item[column]) })),
+    ...(result.LastEvaluatedKey ? { nextKey: result.LastEvaluatedKey } : {}),
+  };
 }
 
 export interface FeedPage {

@@ -12,6 +12,29 @@ export interface KeyPair {
   sortKey: string;
 }
 
+/** A global index: string keys and every attribute unless said otherwise. */
+export interface IndexDefinition extends KeyPair {
+  sortKeyType?: 'S' | 'N';
+  projection?: 'ALL' | 'KEYS_ONLY';
+}
+
+/**
+ * The columns of 机构数据统计, each with a rank index: the institution counter items of one scope and
+ * period (partition attribute `ipk`, set on those items only) by that column's number, so that the
+ * top rows of a column are read without reading the others (docs/data-model.md, "Rank indexes").
+ */
+export const INSTITUTION_RANK_COLUMNS = ['productCount', 'acceptedCount', 'acceptedAmount', 'loanCount', 'loanAmount', 'dockingCount', 'dockingAmount'] as const;
+export type InstitutionRankColumn = (typeof INSTITUTION_RANK_COLUMNS)[number];
+export const RANK_PARTITION_ATTRIBUTE = 'ipk';
+export const rankIndexName = (column: InstitutionRankColumn) => `rank_${column}`;
+
+const rankIndexes = Object.fromEntries(
+  INSTITUTION_RANK_COLUMNS.map((column) => [
+    rankIndexName(column),
+    { partitionKey: RANK_PARTITION_ATTRIBUTE, sortKey: column, sortKeyType: 'N', projection: 'KEYS_ONLY' } satisfies IndexDefinition,
+  ]),
+) as Record<`rank_${InstitutionRankColumn}`, IndexDefinition>;
+
 export const TABLE_DEFINITION = {
   partitionKey: 'pk',
   sortKey: 'sk',
@@ -23,16 +46,23 @@ export const TABLE_DEFINITION = {
     gsi1: { partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     gsi2: { partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
     gsi3: { partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
-  } satisfies Record<string, KeyPair>,
+    ...rankIndexes,
+  } satisfies Record<string, IndexDefinition>,
 } as const;
 
 export type IndexName = keyof typeof TABLE_DEFINITION.globalIndexes;
 
-/** All key attribute names (table and indexes); all are strings. */
-export function keyAttributeNames(): string[] {
-  const names: string[] = [TABLE_DEFINITION.partitionKey, TABLE_DEFINITION.sortKey];
-  for (const index of Object.values(TABLE_DEFINITION.globalIndexes)) names.push(index.partitionKey, index.sortKey);
-  return names;
+/** Every key attribute (table and indexes) with its type: `S`, or `N` for the rank indexes' columns. */
+export function keyAttributes(): { name: string; type: 'S' | 'N' }[] {
+  const types = new Map<string, 'S' | 'N'>([
+    [TABLE_DEFINITION.partitionKey, 'S'],
+    [TABLE_DEFINITION.sortKey, 'S'],
+  ]);
+  for (const index of Object.values(TABLE_DEFINITION.globalIndexes) as IndexDefinition[]) {
+    types.set(index.partitionKey, 'S');
+    types.set(index.sortKey, index.sortKeyType ?? 'S');
+  }
+  return [...types].map(([name, type]) => ({ name, type }));
 }
 
 /** The CreateTable input for the local stack (the CDK stack builds the same from TABLE_DEFINITION). */
@@ -41,18 +71,18 @@ export function createTableInput(tableName: string) {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST' as const,
-    AttributeDefinitions: keyAttributeNames().map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+    AttributeDefinitions: keyAttributes().map(({ name, type }) => ({ AttributeName: name, AttributeType: type })),
     KeySchema: [
       { AttributeName: partitionKey, KeyType: 'HASH' as const },
       { AttributeName: sortKey, KeyType: 'RANGE' as const },
     ],
-    GlobalSecondaryIndexes: Object.entries(globalIndexes).map(([name, keys]) => ({
+    GlobalSecondaryIndexes: Object.entries(globalIndexes as Record<string, IndexDefinition>).map(([name, keys]) => ({
       IndexName: name,
       KeySchema: [
         { AttributeName: keys.partitionKey, KeyType: 'HASH' as const },
         { AttributeName: keys.sortKey, KeyType: 'RANGE' as const },
       ],
-      Projection: { ProjectionType: 'ALL' as const },
+      Projection: { ProjectionType: keys.projection ?? ('ALL' as const) },
     })),
   };
 }

@@ -219,17 +219,19 @@ export function addContributions(item: Item | undefined, acc: DeltaAccumulator, 
         daily: { enterpriseCount: 1 },
       });
       break;
-    case 'institution':
-      if (item.status === 'enabled') {
-        add.region({
-          districtCode: String(item.districtCode),
-          at: String(item.createdAt),
-          metrics: { institutionCount: 1 },
-          splits: { [`t_${String(item.type)}_institutionCount`]: 1 },
-          daily: { institutionCount: 1 },
-        });
-      }
+    case 'institution': {
+      // Every institution is listed in 机构数据统计 (listedInstitutionCount); 金融机构数 counts the enabled ones.
+      const enabled = item.status === 'enabled';
+      const type = String(item.type);
+      add.region({
+        districtCode: String(item.districtCode),
+        at: String(item.createdAt),
+        metrics: { listedInstitutionCount: 1, ...(enabled ? { institutionCount: 1 } : {}) },
+        splits: { [`t_${type}_listedInstitutionCount`]: 1, ...(enabled ? { [`t_${type}_institutionCount`]: 1 } : {}) },
+        ...(enabled ? { daily: { institutionCount: 1 } } : {}),
+      });
       break;
+    }
     case 'product':
       if (item.status === 'published') {
         const at = String(item.publishedAt);

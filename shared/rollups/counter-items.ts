@@ -6,12 +6,14 @@
  *
  * An item holds:
  * - its key (`pk`, `sk`) and description: `entity`, `kind`, `regionCode`, `period`, `day`, the trend
- *   index keys of region items (`gsi1pk`, `gsi1sk`) and the `ttl` of day items;
+ *   index keys of region items (`gsi1pk`, `gsi1sk`), the rank-index partition of institution items
+ *   (`ipk`, their `pk`) and the `ttl` of day items;
  * - counts (`demandCount`, `i_C_loanAmount`, …) and first-seen values (`openedAt`);
  * - per shard of the stream, the last applied sequence number (`wm_<shardId>`) and when it was
  *   written (`wt_<shardId>`): the marks that make redelivery harmless.
  */
 import { regionTrendIndexKey } from '#shared/db/keys';
+import { RANK_PARTITION_ATTRIBUTE } from '#shared/db/table';
 import { dayItemExpiry, type CounterDelta, type CounterRef } from './contributions';
 
 export const COUNTER_ENTITY = 'stat';
@@ -27,7 +29,7 @@ export const markTimeAttribute = (shardId: string): string => `${MARK_TIME_PREFI
 export type CounterItem = Record<string, unknown>;
 
 const KEY_ATTRIBUTES = ['pk', 'sk'] as const;
-const DESCRIPTION_ATTRIBUTES = ['entity', 'kind', 'regionCode', 'period', 'day', 'ttl', 'gsi1pk', 'gsi1sk'] as const;
+const DESCRIPTION_ATTRIBUTES = ['entity', 'kind', 'regionCode', 'period', 'day', 'ttl', 'gsi1pk', 'gsi1sk', RANK_PARTITION_ATTRIBUTE] as const;
 
 /** The description of a counter item: everything but its key, counts and marks. */
 export function counterDescription(ref: CounterRef): Record<string, string | number> {
@@ -39,6 +41,8 @@ export function counterDescription(ref: CounterRef): Record<string, string | num
     description.ttl = ref.ttl ?? dayItemExpiry(ref.day);
   }
   if (ref.kind === 'region' && ref.regionCode && ref.period) Object.assign(description, regionTrendIndexKey(ref.regionCode, ref.period));
+  // Institution items are in the rank indexes of their scope and period (shared/db/table.ts).
+  if (ref.kind === 'institution') description[RANK_PARTITION_ATTRIBUTE] = ref.pk;
   return description;
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Caller } from '#shared/auth/caller';
 import { resolveScope, type ScopeLevel, type ScopeRegion } from '#shared/auth/scope';
-import { ALL_TIME, INSTITUTION_STAT_SK_PREFIX, institutionStatKey, type StatPeriod } from '#shared/db/keys';
+import { ALL_TIME, INSTITUTION_STAT_SK_PREFIX, institutionStatKey, institutionStatPartition, type StatPeriod } from '#shared/db/keys';
 import {
   getChildCounters,
   getInstitutionCounters,
@@ -14,10 +14,12 @@ import {
   getRegionCounters,
   getTrendCounters,
   queryInstitutionEntries,
+  queryRankIndex,
   type CounterItem,
 } from '#shared/db/stats';
 import type { InstitutionEntry } from '#shared/rollups/institution-entries';
 import { batchGetItems } from '#shared/db/batch';
+import { INSTITUTION_RANK_COLUMNS, type InstitutionRankColumn } from '#shared/db/table';
 import { childRegions, NATION_CODE } from '#shared/reference/regions';
 import { industryName } from '#shared/reference/industries';
 import { institutionTypeName, type InstitutionTypeCode } from '#shared/reference/institution-types';
@@ -169,16 +171,9 @@ export async function institutionTypes(caller: Caller, query: PeriodQuery) {
   return typeSplit(item).map((row) => ({ ...row, name: institutionTypeName(row.type)! }));
 }
 
-export const INSTITUTION_COLUMNS = [
-  'productCount',
-  'acceptedCount',
-  'acceptedAmount',
-  'loanCount',
-  'loanAmount',
-  'dockingCount',
-  'dockingAmount',
-] as const;
-export type InstitutionColumn = (typeof INSTITUTION_COLUMNS)[number];
+/** The columns of 机构数据统计, each with a rank index (shared/db/table.ts). */
+export const INSTITUTION_COLUMNS = INSTITUTION_RANK_COLUMNS;
+export type InstitutionColumn = InstitutionRankColumn;
 
 export interface InstitutionRow extends Record<InstitutionColumn, number> {
   institutionId: number;
@@ -231,15 +226,21 @@ function institutionRow(institution: InstitutionEntry, item: CounterItem): Insti
  * Every institution of the region with its order metrics, before sorting and paging, in the region
  * basis asked for (`enterprise` by default; see {@link REGION_BASES}).
  */
-export async function institutionRows(caller: Caller, query: PeriodQuery & { type?: InstitutionTypeCode; regionBasis?: RegionBasis }) {
+export async function institutionRows(caller: Caller, query: InstitutionQuery) {
   const region = resolveScope(caller, query.region, STATS_PARENT_LEVELS);
   const period = resolvePeriod(query.year, query.month);
+  return { region, period, rows: await allInstitutionRows(region, period, query) };
+}
+
+export type InstitutionQuery = PeriodQuery & { type?: InstitutionTypeCode; regionBasis?: RegionBasis };
+
+async function allInstitutionRows(region: ScopeRegion, period: StatsPeriod, query: InstitutionQuery): Promise<InstitutionRow[]> {
   if (query.regionBasis === 'institution') {
     const located = (await institutionsIn(region, query.type)).filter((institution) => institution.status === 'enabled');
     // The nation's counters are one Query; a province's or city's institutions are read by key.
     const counters =
       region.level === 'nation' ? await getInstitutionCounters(NATION_CODE, period.key) : await nationCountersOf(located.map((institution) => institution.id), period.key);
-    return { region, period, rows: located.map((institution) => institutionRow(institution, counters.get(institution.id) ?? {})) };
+    return located.map((institution) => institutionRow(institution, counters.get(institution.id) ?? {}));
   }
   const [counters, located] = await Promise.all([getInstitutionCounters(region.code, period.key), institutionsIn(region, query.type)]);
   const byId = new Map(located.map((institution) => [institution.id, institution]));
@@ -248,8 +249,88 @@ export async function institutionRows(caller: Caller, query: PeriodQuery & { typ
   for (const institution of outsiders.values()) {
     if (!query.type || institution.type === query.type) byId.set(institution.id, institution);
   }
-  const rows = [...byId.values()].map((institution) => institutionRow(institution, counters.get(institution.id) ?? {}));
-  return { region, period, rows };
+  return [...byId.values()].map((institution) => institutionRow(institution, counters.get(institution.id) ?? {}));
+}
+
+/** Index entries read at most for one answer before reading all rows instead (a page far down). */
+const MAX_RANK_READS = 2_000;
+
+/**
+ * The institutions of the nation's first `limit` rows by a column, largest first, ties by id — the order of
+ * {@link sortInstitutionRows} — from the column's rank index: entries are read down the index (and
+ * the tie at the edge to its end) and their institutions' entries checked for the basis and type;
+ * the result is the entries of the rows, in order. Undefined when the rows with a value do not fill
+ * `limit` (the rest have none and come in id order) or when filling it would take more than
+ * {@link MAX_RANK_READS} index entries: then all rows must be read.
+ */
+async function leadingNationEntries(period: StatsPeriod, query: InstitutionQuery, column: InstitutionColumn, limit: number): Promise<InstitutionEntry[] | undefined> {
+  const accepted: { entry: InstitutionEntry; value: number }[] = [];
+  let read = 0;
+  let nextKey: Record<string, unknown> | undefined;
+  const pageLimit = Math.min(MAX_RANK_READS, Math.max(2 * limit, 50));
+  for (;;) {
+    const page = await queryRankIndex(institutionStatPartition(NATION_CODE, period.key), column, pageLimit, nextKey);
+    read += page.entries.length;
+    const entries = await getInstitutionEntries(page.entries.map((entry) => entry.institutionId));
+    for (const { institutionId, value } of page.entries) {
+      const entry = entries.get(institutionId);
+      if (!entry || (query.type && entry.type !== query.type) || (query.regionBasis === 'institution' && entry.status !== 'enabled')) continue;
+      accepted.push({ entry, value });
+    }
+    nextKey = page.nextKey;
+    const edge = accepted[limit - 1]?.value;
+    const last = page.entries.at(-1)?.value;
+    // Full once the tie at the edge is read to its end (the index orders equal values arbitrarily).
+    if (edge !== undefined && (last === undefined || last < edge || !nextKey)) break;
+    if (!nextKey) return undefined;
+    if (read >= MAX_RANK_READS) return undefined;
+  }
+  accepted.sort((a, b) => b.value - a.value || a.entry.id - b.entry.id);
+  return accepted.slice(0, limit).map(({ entry }) => entry);
+}
+
+/** How many rows the nation has in a basis and type: counted by the rollup (shared/rollups/contributions.ts). */
+async function nationRowCount(query: InstitutionQuery): Promise<number> {
+  const metric = query.regionBasis === 'institution' ? 'institutionCount' : 'listedInstitutionCount';
+  const item = await getRegionCounters(NATION_CODE, ALL_TIME);
+  return Number(item[query.type ? `t_${query.type}_${metric}` : metric] ?? 0);
+}
+
+/**
+ * The first `limit` rows of 机构数据统计 in the order asked, and how many rows there are. The nation
+ * sorted by a column, largest first, is read from the rank index and the nation's counts when the
+ * rows with a value fill the answer (docs/data-model.md, "Rank indexes"); every other answer reads
+ * all rows of the region, sorts and cuts.
+ */
+export async function leadingInstitutionRows(
+  caller: Caller,
+  query: InstitutionQuery,
+  sorts: readonly { column: InstitutionColumn | 'name'; order?: 'asc' | 'desc' }[],
+  limit: number,
+): Promise<{ region: ScopeRegion; period: StatsPeriod; total: number; rows: InstitutionRow[][]; fromIndex: boolean }> {
+  const region = resolveScope(caller, query.region, STATS_PARENT_LEVELS);
+  const period = resolvePeriod(query.year, query.month);
+  if (region.level === 'nation' && sorts.every(({ column, order }) => column !== 'name' && (order ?? 'desc') === 'desc')) {
+    const [total, ...leading] = await Promise.all([
+      nationRowCount(query),
+      ...sorts.map(({ column }) => leadingNationEntries(period, query, column as InstitutionColumn, limit)),
+    ]);
+    if (leading.every((entries) => entries !== undefined)) {
+      // The counters of every row shown, in one read however many columns rank them.
+      const lists = leading as InstitutionEntry[][];
+      const counters = await nationCountersOf([...new Set(lists.flat().map((entry) => entry.id))], period.key);
+      const rows = lists.map((entries) => entries.map((entry) => institutionRow(entry, counters.get(entry.id) ?? {})));
+      return { region, period, total: total as number, rows, fromIndex: true };
+    }
+  }
+  const all = await allInstitutionRows(region, period, query);
+  return {
+    region,
+    period,
+    total: all.length,
+    rows: sorts.map(({ column, order }) => sortInstitutionRows([...all], column, order).slice(0, limit)),
+    fromIndex: false,
+  };
 }
 
 /**

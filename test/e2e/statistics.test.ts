@@ -182,7 +182,8 @@ beforeAll(async () => {
         RequestItems?: Record<string, { Keys?: { pk?: string }[] }>;
       };
       const batchKey = Object.values(input.RequestItems ?? {})[0]?.Keys?.[0]?.pk;
-      const pk = input.Key?.pk ?? (input.ExpressionAttributeValues?.[':pk'] as string | undefined) ?? batchKey ?? '';
+      const values = input.ExpressionAttributeValues;
+      const pk = input.Key?.pk ?? ((values?.[':pk'] ?? values?.[':p']) as string | undefined) ?? batchKey ?? '';
       if (/^(STAT|TREND|FEED)/.test(pk)) reads.push(`${context.commandName} ${pk}`);
       return next(args);
     },
@@ -505,10 +506,19 @@ describe('reads per statistics request', () => {
     expect(await count('/api/stats/regions')).toHaveLength(1);
     expect(await count('/api/stats/regions?year=2024')).toHaveLength(2); // period counters + opening state
     expect(await count('/api/stats/trend')).toHaveLength(1);
-    expect(await count('/api/stats/institutions')).toHaveLength(1);
+    // The nation's page: its total, one Query of the rank index, the counters of its rows by key.
+    expect(await count('/api/stats/institutions?sort=loanAmount&pageSize=2')).toEqual([
+      'GetItemCommand STAT#ROOT#all',
+      'QueryCommand STATI#000000#all',
+      'BatchGetItemCommand STATI#000000#all',
+    ]);
+    expect(await count('/api/stats/institutions?sort=loanAmount&order=asc')).toHaveLength(1); // all rows: one Query of the counters
     expect(await count('/api/stats/summary?compare=true')).toHaveLength(4); // all time, this month, a year ago, last month
     expect(await count('/api/stats/summary?year=2024&compare=true')).toHaveLength(3); // the year, all time, the year before
-    expect(await count('/api/stats/institution-rankings')).toHaveLength(1); // seven rankings, one read of the counters
+    // Seven rankings: the total, one Query of each rank index, one read of the counters of every row shown.
+    expect((await count('/api/stats/institution-rankings?top=1')).sort()).toEqual(
+      ['BatchGetItemCommand STATI#000000#all', 'GetItemCommand STAT#ROOT#all', ...Array.from({ length: 7 }, () => 'QueryCommand STATI#000000#all')].sort(),
+    );
     expect(await count('/api/stats/institution-rankings?region=350000&regionBasis=institution')).toHaveLength(1); // one BatchGetItem
     expect(await count('/api/dynamics/daily')).toHaveLength(1);
     expect(await count('/api/dynamics/feed')).toHaveLength(1);

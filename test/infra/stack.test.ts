@@ -13,7 +13,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { BUNDLE_FILE, bundleFunction, deployedFunctions } from '#lib/bundling';
 import { API_MODULES, FALLBACK_MODULE } from '#functions/registry';
-import { rollupStreamFilterPatterns, TABLE_DEFINITION } from '#shared/db/table';
+import { keyAttributes, rollupStreamFilterPatterns, TABLE_DEFINITION, type IndexDefinition } from '#shared/db/table';
 import { routeKey } from '#shared/http/route';
 import type { XinyidaiStack } from '#lib/stack';
 import { cleanUpSynth, PROD_SETTINGS, synth, type Resources, type Synthesized } from './synth';
@@ -180,10 +180,10 @@ describe('table', () => {
       Properties: {
         BillingMode: 'PAY_PER_REQUEST',
         KeySchema: keySchema(partitionKey, sortKey),
-        GlobalSecondaryIndexes: Object.entries(globalIndexes).map(([name, keys]) => ({
+        GlobalSecondaryIndexes: Object.entries(globalIndexes as Record<string, IndexDefinition>).map(([name, keys]) => ({
           IndexName: name,
           KeySchema: keySchema(keys.partitionKey, keys.sortKey),
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: keys.projection ?? 'ALL' },
         })),
         StreamSpecification: { StreamViewType: streamView },
         TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
@@ -197,17 +197,11 @@ describe('table', () => {
     });
   });
 
-  it('declares every key attribute as a string', () => {
+  it('declares every key attribute once with its type, as the local table does', () => {
     const table = Object.values(template.findResources('AWS::DynamoDB::GlobalTable') as Resources)[0];
     const definitions = table?.Properties.AttributeDefinitions as { AttributeName: string; AttributeType: string }[];
-    const keyNames = [
-      TABLE_DEFINITION.partitionKey,
-      TABLE_DEFINITION.sortKey,
-      ...Object.values(TABLE_DEFINITION.globalIndexes).flatMap((keys) => [keys.partitionKey, keys.sortKey]),
-    ];
-
-    expect(definitions.map((d) => d.AttributeName).sort()).toEqual([...keyNames].sort());
-    expect(new Set(definitions.map((d) => d.AttributeType))).toEqual(new Set(['S']));
+    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+    expect(definitions.map((d) => ({ name: d.AttributeName, type: d.AttributeType })).sort(byName)).toEqual(keyAttributes().sort(byName));
   });
 });
 

@@ -68,8 +68,18 @@ describe('counter contributions', () => {
   it('counts enabled institutions and published products, and nothing for disabled or withdrawn ones', () => {
     const institution = { entity: 'institution', id: 7, type: 'guarantee', districtCode: '350203', status: 'enabled', createdAt: '2023-01-01T00:00:00.000Z' };
     const enabled = values(recordDeltas(undefined, institution, NOW));
-    expect(enabled['STAT#ROOT#all|REGION#000000']).toEqual({ institutionCount: 1, t_guarantee_institutionCount: 1 });
+    // 机构数据统计 lists every institution, enabled or not (listedInstitutionCount).
+    expect(enabled['STAT#ROOT#all|REGION#000000']).toEqual({
+      institutionCount: 1,
+      t_guarantee_institutionCount: 1,
+      listedInstitutionCount: 1,
+      t_guarantee_listedInstitutionCount: 1,
+    });
     expect(values(recordDeltas(institution, { ...institution, status: 'disabled' }, NOW))['STAT#ROOT#all|REGION#000000']).toEqual({ institutionCount: -1, t_guarantee_institutionCount: -1 });
+    expect(values(recordDeltas(undefined, { ...institution, status: 'disabled' }, NOW))['STAT#ROOT#all|REGION#000000']).toEqual({
+      listedInstitutionCount: 1,
+      t_guarantee_listedInstitutionCount: 1,
+    });
     const product = { entity: 'product', productId: 'p', institutionId: 7, institutionType: 'guarantee', districtCode: '350203', status: 'published', publishedAt: '2023-02-01T00:00:00.000Z' };
     const published = values(recordDeltas(undefined, product, NOW));
     expect(published['STATI#350000#all|INST#0000000007']).toEqual({ productCount: 1 });

@@ -11,7 +11,7 @@ import {
   sessionKey,
   smsCodeKey,
 } from '#shared/db/keys';
-import { createTableInput, keyAttributeNames, rollupStreamFilterPatterns } from '#shared/db/table';
+import { createTableInput, INSTITUTION_RANK_COLUMNS, keyAttributes, rollupStreamFilterPatterns } from '#shared/db/table';
 
 describe('key builders', () => {
   it('pads ids so that string order is numeric order', () => {
@@ -58,11 +58,17 @@ describe('key builders', () => {
 });
 
 describe('table definition', () => {
-  it('declares every key attribute once, as a string', () => {
+  it('declares every key attribute once: strings, and the numbers the rank indexes sort by', () => {
     const input = createTableInput('t');
-    expect(keyAttributeNames()).toEqual(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk']);
-    expect(input.AttributeDefinitions.every((definition) => definition.AttributeType === 'S')).toBe(true);
-    expect(input.GlobalSecondaryIndexes.map((index) => index.IndexName)).toEqual(['gsi1', 'gsi2', 'gsi3']);
+    const strings = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'ipk'];
+    expect(keyAttributes()).toEqual([...strings.map((name) => ({ name, type: 'S' })), ...INSTITUTION_RANK_COLUMNS.map((name) => ({ name, type: 'N' }))]);
+    expect(input.AttributeDefinitions).toHaveLength(strings.length + INSTITUTION_RANK_COLUMNS.length);
+    expect(input.GlobalSecondaryIndexes.map((index) => [index.IndexName, index.Projection.ProjectionType])).toEqual([
+      ['gsi1', 'ALL'],
+      ['gsi2', 'ALL'],
+      ['gsi3', 'ALL'],
+      ...INSTITUTION_RANK_COLUMNS.map((column) => [`rank_${column}`, 'KEYS_ONLY']),
+    ]);
   });
 
   it('filters the stream on the entity of the old or the new image', () => {
