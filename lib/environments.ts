@@ -89,6 +89,13 @@ const environmentSchema = z
     /** Stream records older than this are sent to the failure queue instead of being applied. */
     rollupMaxRecordAgeHours: z.number().int().min(1).max(24).default(24),
     /**
+     * How many of the table's seven rank indexes to build (shared/db/table.ts). CloudFormation adds
+     * one index to a table per deployment: a table deployed before them gets them by deploying with
+     * 1, 2, … 7 in turn (docs/operations.md, "Adding table indexes"); until then 机构数据统计 reads all
+     * rows, as it does while an index backfills.
+     */
+    rankIndexes: z.number().int().min(0).max(7).default(7),
+    /**
      * 督办 thresholds (shared/supervision/rules.ts): working days a demand may wait for acceptance,
      * and days an accepted demand may wait for a loan or a rejection.
      */

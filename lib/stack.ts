@@ -63,7 +63,7 @@ export class XinyidaiStack extends Stack {
     this.config = config;
     const logRetention = config.logRetentionDays as logs.RetentionDays;
 
-    this.data = new DataConstruct(this, 'Data', { retainData: config.retainData, environmentName: config.name });
+    this.data = new DataConstruct(this, 'Data', { retainData: config.retainData, environmentName: config.name, rankIndexes: config.rankIndexes });
 
     // What shared/config.ts reads; every function gets the same, so its config() check passes.
     const environment: Record<string, string> = {

@@ -190,6 +190,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const loadingApi = loadApi();
     loadingApi.catch(() => undefined); // awaited below; a failure surfaces there
     await ensureTable(dynamo.endpoint, LOCAL_TABLE, region, dataDir ? { upgradeIn: dataDir, progress: options.onProgress } : {});
+    // A new store is of the current rollup generation; a kept older one is upgraded by `npm start`.
+    const { recordGenerationOfNewStore } = await import('#shared/db/stats');
+    await recordGenerationOfNewStore();
 
     const { handler: rollupHandler } = await import('#functions/rollup/index');
     const { applyBatch } = await import('#functions/rollup/apply');

@@ -130,7 +130,12 @@ async function loadItems(client: DynamoDBClient, tableName: string, file: string
  * an upgrade a crash interrupted. Returns the number of items carried over, or undefined if the table
  * was current.
  */
-export async function upgradeTable(client: DynamoDBClient, tableName: string, workDir: string, progress: (line: string) => void = () => undefined): Promise<number | undefined> {
+export async function upgradeTable(
+  client: DynamoDBClient,
+  tableName: string,
+  workDir: string,
+  progress: (line: string) => void = () => undefined,
+): Promise<number | undefined> {
   const file = join(workDir, TABLE_UPGRADE_FILE);
   if (!(await upgradePending(workDir))) {
     const missing = await missingIndexes(client, tableName);

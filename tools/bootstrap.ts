@@ -6,6 +6,7 @@
 import { assertStrongPassword, hashPassword } from '#shared/auth/passwords';
 import { createAccount, getAccountByPhone, type AccountRecord } from '#shared/db/accounts';
 import { writeAudit } from '#shared/db/audit';
+import { recordGenerationOfNewStore } from '#shared/db/stats';
 import { NATION_CODE } from '#shared/reference/regions';
 
 export interface BootstrapInput {
@@ -22,6 +23,8 @@ export interface BootstrapInput {
  * the complexity rule.
  */
 export async function bootstrapNationalAccount(input: BootstrapInput): Promise<{ created: boolean; account: AccountRecord }> {
+  // A new deployment's table: what the rollup writes is of the current generation (docs/operations.md).
+  await recordGenerationOfNewStore();
   const existing = await getAccountByPhone(input.phone);
   if (existing) return { created: false, account: existing };
   if (input.password) assertStrongPassword(input.password, 'password');

@@ -8,7 +8,7 @@
  * reads and reports every difference.
  */
 import { ScanCommand, type AttributeValue, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { batchWriteItems, type WriteRequest } from '#shared/db/batch';
 import { bulkDocumentClient, bulkDynamoClient, tableName } from '#shared/db/client';
@@ -18,18 +18,12 @@ import { feedEntries, feedItems } from '#shared/rollups/feed';
 import { addContributions, DeltaAccumulator, firstDayInWindow, type CounterDelta } from '#shared/rollups/contributions';
 import { COUNTER_ENTITY, counterItem, isBookkeepingAttribute } from '#shared/rollups/counter-items';
 import { isOutsideOpenWindow } from '#shared/rollups/open-demands';
+import { ROLLUP_GENERATION } from '#shared/rollups/generation';
+import { storedRollupGeneration } from '#shared/db/stats';
 import { DERIVED_ENTITIES, derivedItemId, derivedItems, isDerivedEntity } from '#shared/rollups/derived-items';
 import type { Progress } from './store';
 
 const SCAN_SEGMENTS = 4;
-
-/**
- * The generation of the items the rollup derives. A store whose items an older generation wrote (one
- * without some kind of item this code reads) is rebuilt: by `npm start` on a kept data directory, by
- * the operator after a deploy (docs/operations.md, "Upgrading the rollups"). 2: institution entries;
- * 3: institution counters carry their rank-index partition (`ipk`), regions count listed institutions.
- */
-export const ROLLUP_GENERATION = 3;
 
 /** Every item matching the filter, page by page, from parallel scan segments. */
 async function scan(
@@ -187,11 +181,7 @@ export async function rebuildRollups(
   return { baseCounters: computed.size, removed: stale.length };
 }
 
-/** The generation of the rollup items stored (0: written before generations were recorded, or never). */
-export async function storedRollupGeneration(): Promise<number> {
-  const { Item } = await bulkDocumentClient().send(new GetCommand({ TableName: tableName(), Key: rollupGenerationKey, ConsistentRead: true }));
-  return Number(Item?.generation ?? 0);
-}
+export { storedRollupGeneration, ROLLUP_GENERATION };
 
 /**
  * Rebuilds the rollups if an older generation wrote them (see {@link ROLLUP_GENERATION}): the number

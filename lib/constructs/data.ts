@@ -7,7 +7,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { TABLE_DEFINITION, type IndexDefinition } from '#shared/db/table';
+import { INSTITUTION_RANK_COLUMNS, rankIndexName, TABLE_DEFINITION, type IndexDefinition } from '#shared/db/table';
 
 export interface DataProps {
   /**
@@ -24,6 +24,14 @@ export interface DataProps {
   reportsExpiry?: Duration;
   /** How long access logs are kept. @default 365 days */
   accessLogsExpiry?: Duration;
+  /** How many of the rank indexes the table has (one more per deployment on an existing table). @default all */
+  rankIndexes?: number;
+}
+
+/** The table's indexes: the general ones and the first `rankIndexes` rank indexes. */
+function builtIndexes(indexes: Record<string, IndexDefinition>, rankIndexes: number = INSTITUTION_RANK_COLUMNS.length): [string, IndexDefinition][] {
+  const rank = new Set(INSTITUTION_RANK_COLUMNS.slice(0, rankIndexes).map(rankIndexName));
+  return Object.entries(indexes).filter(([name]) => !name.startsWith('rank_') || rank.has(name));
 }
 
 /**
@@ -55,7 +63,7 @@ export class DataConstruct extends Construct {
       billing: dynamodb.Billing.onDemand(),
       timeToLiveAttribute: ttlAttribute,
       dynamoStream: dynamodb.StreamViewType[streamView],
-      globalSecondaryIndexes: Object.entries(globalIndexes as Record<string, IndexDefinition>).map(([indexName, keys]) => ({
+      globalSecondaryIndexes: builtIndexes(globalIndexes, props.rankIndexes).map(([indexName, keys]) => ({
         indexName,
         partitionKey: indexKey(keys.partitionKey),
         sortKey: indexKey(keys.sortKey, keys.sortKeyType),

@@ -3,15 +3,17 @@
  * one Query (paged only within a partition whose size depends on regions, periods or institutions,
  * never on orders) or one BatchGetItem by key.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { findRegion, NATION_CODE } from '#shared/reference/regions';
 import type { CounterItem } from '#shared/rollups/counter-items';
+import { RANK_INDEX_GENERATION, ROLLUP_GENERATION } from '#shared/rollups/generation';
 import type { InstitutionEntry } from '#shared/rollups/institution-entries';
 import { RANK_PARTITION_ATTRIBUTE, rankIndexName, type InstitutionRankColumn } from './table';
 import { batchGetItems } from './batch';
 import { documentClient, tableName } from './client';
 import { queryAll } from './expressions';
 import {
+  ALL_TIME,
   dayStatKey,
   INSTITUTION_STAT_SK_PREFIX,
   institutionEntryPartition,
@@ -19,6 +21,7 @@ import {
   REGION_STAT_SK_PREFIX,
   regionStatKey,
   regionTrendIndexKey,
+  rollupGenerationKey,
   STAT_ROOT,
   type FeedKind,
   type StatPeriod,
@@ -83,6 +86,48 @@ export async function getInstitutionCounters(scopeCode: string, period: StatPeri
     ExpressionAttributeValues: { ':pk': `STATI#${scopeCode}#${period}`, ':prefix': INSTITUTION_STAT_SK_PREFIX },
   });
   return new Map(items.map((item) => [Number(String(item.sk).slice(INSTITUTION_STAT_SK_PREFIX.length)), item]));
+}
+
+/** The generation of the rollup items stored (0: written before generations were recorded, or never). */
+export async function storedRollupGeneration(): Promise<number> {
+  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: rollupGenerationKey, ConsistentRead: true }));
+  return Number(Item?.generation ?? 0);
+}
+
+/**
+ * Records the current rollup generation in a store that has no rollup items yet (a new table): what
+ * the rollup writes from now on is of this generation. A store with items and no record is older and
+ * needs a rebuild instead (tools/rollups.ts, `upgradeRollups`). True if it recorded it.
+ */
+export async function recordGenerationOfNewStore(now: Date = new Date()): Promise<boolean> {
+  if ((await storedRollupGeneration()) > 0) return false;
+  const nationKey = regionStatKey(STAT_ROOT, ALL_TIME, NATION_CODE);
+  const nation = await documentClient().send(new GetCommand({ TableName: tableName(), Key: nationKey, ConsistentRead: true }));
+  if (nation.Item) return false;
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...rollupGenerationKey, entity: 'rollup-generation', generation: ROLLUP_GENERATION, recordedAt: now.toISOString() },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+let rankIndexesComplete = false;
+
+/**
+ * True once the rollup items are of a generation that fills the rank indexes (a store only moves
+ * forward, so a function instance asks until the answer is yes, then never again).
+ */
+export async function rankIndexesReady(): Promise<boolean> {
+  rankIndexesComplete ||= (await storedRollupGeneration()) >= RANK_INDEX_GENERATION;
+  return rankIndexesComplete;
 }
 
 /** Where institutions are listed: the nation, or a province narrowed to a city and a district. */
@@ -152,7 +197,10 @@ export async function queryRankIndex(
     }),
   );
   return {
-    entries: (result.Items ?? []).map((item) => ({ institutionId: Number(String(item.sk).slice(INSTITUTION_STAT_SK_PREFIX.length)), value: Number(item[column]) })),
+    entries: (result.Items ?? []).map((item) => ({
+      institutionId: Number(String(item.sk).slice(INSTITUTION_STAT_SK_PREFIX.length)),
+      value: Number(item[column]),
+    })),
     ...(result.LastEvaluatedKey ? { nextKey: result.LastEvaluatedKey } : {}),
   };
 }

@@ -15,6 +15,7 @@ import {
   getTrendCounters,
   queryInstitutionEntries,
   queryRankIndex,
+  rankIndexesReady,
   type CounterItem,
 } from '#shared/db/stats';
 import type { InstitutionEntry } from '#shared/rollups/institution-entries';
@@ -25,6 +26,7 @@ import { industryName } from '#shared/reference/industries';
 import { institutionTypeName, type InstitutionTypeCode } from '#shared/reference/institution-types';
 import { chinaDateParts } from '#shared/time';
 import { ValidationError } from '#shared/http/errors';
+import { logger } from '#shared/http/logger';
 import { industrySplit, metricsOf, typeSplit, type MetricName, type Metrics } from './metrics';
 import { comparisonPeriods, resolvePeriod, type PeriodQuery, type StatsPeriod } from './period';
 
@@ -256,20 +258,33 @@ async function allInstitutionRows(region: ScopeRegion, period: StatsPeriod, quer
 const MAX_RANK_READS = 2_000;
 
 /**
- * The institutions of the nation's first `limit` rows by a column, largest first, ties by id — the order of
- * {@link sortInstitutionRows} — from the column's rank index: entries are read down the index (and
- * the tie at the edge to its end) and their institutions' entries checked for the basis and type;
- * the result is the entries of the rows, in order. Undefined when the rows with a value do not fill
+ * The institutions of the nation's first `limit` rows by a column, largest first, ties by id (the
+ * order of {@link sortInstitutionRows}), from the column's rank index: entries are read down the
+ * index (and the tie at the edge to its end) and their institutions' entries checked for the basis
+ * and type; the result is the entries of the rows, in order. Undefined when the rows with a value do not fill
  * `limit` (the rest have none and come in id order) or when filling it would take more than
  * {@link MAX_RANK_READS} index entries: then all rows must be read.
  */
-async function leadingNationEntries(period: StatsPeriod, query: InstitutionQuery, column: InstitutionColumn, limit: number): Promise<InstitutionEntry[] | undefined> {
+async function leadingNationEntries(
+  period: StatsPeriod,
+  query: InstitutionQuery,
+  column: InstitutionColumn,
+  limit: number,
+): Promise<InstitutionEntry[] | undefined> {
   const accepted: { entry: InstitutionEntry; value: number }[] = [];
   let read = 0;
   let nextKey: Record<string, unknown> | undefined;
   const pageLimit = Math.min(MAX_RANK_READS, Math.max(2 * limit, 50));
   for (;;) {
-    const page = await queryRankIndex(institutionStatPartition(NATION_CODE, period.key), column, pageLimit, nextKey);
+    let page: Awaited<ReturnType<typeof queryRankIndex>>;
+    try {
+      page = await queryRankIndex(institutionStatPartition(NATION_CODE, period.key), column, pageLimit, nextKey);
+    } catch (error) {
+      // The index is not built yet or still backfilling (lib/environments.ts, `rankIndexes`): all rows.
+      if ((error as Error).name !== 'ValidationException') throw error;
+      logger.warn('statistics: rank index unavailable; reading all rows', { column, error: error as Error });
+      return undefined;
+    }
     read += page.entries.length;
     const entries = await getInstitutionEntries(page.entries.map((entry) => entry.institutionId));
     for (const { institutionId, value } of page.entries) {
@@ -310,7 +325,8 @@ export async function leadingInstitutionRows(
 ): Promise<{ region: ScopeRegion; period: StatsPeriod; total: number; rows: InstitutionRow[][]; fromIndex: boolean }> {
   const region = resolveScope(caller, query.region, STATS_PARENT_LEVELS);
   const period = resolvePeriod(query.year, query.month);
-  if (region.level === 'nation' && sorts.every(({ column, order }) => column !== 'name' && (order ?? 'desc') === 'desc')) {
+  const byColumnDescending = sorts.every(({ column, order }) => column !== 'name' && (order ?? 'desc') === 'desc');
+  if (region.level === 'nation' && byColumnDescending && (await rankIndexesReady())) {
     const [total, ...leading] = await Promise.all([
       nationRowCount(query),
       ...sorts.map(({ column }) => leadingNationEntries(period, query, column as InstitutionColumn, limit)),

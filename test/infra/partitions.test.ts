@@ -9,6 +9,7 @@ import { Validations } from 'aws-cdk-lib';
 import { resolveEnvironment } from '#lib/environments';
 import { SPA_PATHS } from '#lib/constructs/site';
 import { cleanUpSynth, fakeSite, PROD_SETTINGS, synth, type Synthesized } from './synth';
+import { INSTITUTION_RANK_COLUMNS } from '#shared/db/table';
 
 const PERMUTATIONS = [
   ['us-east-1', 'dev'],
@@ -235,6 +236,17 @@ describe('global regions', () => {
     expect(s.edge?.node.findAll().some((c) => c.node.id === 'WebAcl')).toBe(true);
     expect(JSON.stringify(distributionConfig(s).WebACLId)).toMatch(/Fn::GetStackOutput/);
     expect(s.nagFindings()).toEqual([]);
+  });
+});
+
+describe('table indexes', () => {
+  const indexNames = (s: ReturnType<typeof synth>) =>
+    (ofType(s, 'AWS::DynamoDB::GlobalTable') as [string, any][]).flatMap(([, table]) => table.Properties.GlobalSecondaryIndexes.map((index: { IndexName: string }) => index.IndexName));
+
+  it('has every rank index by default, and only the first ones while an existing table gets them one deployment at a time', () => {
+    expect(indexNames(of('cn-north-1', 'prod'))).toEqual(['gsi1', 'gsi2', 'gsi3', ...INSTITUTION_RANK_COLUMNS.map((column) => `rank_${column}`)]);
+    const stepping = synth({ region: 'cn-north-1', env: 'prod', settings: { ...PROD_SETTINGS['aws-cn'], rankIndexes: 2 } });
+    expect(indexNames(stepping)).toEqual(['gsi1', 'gsi2', 'gsi3', 'rank_productCount', 'rank_acceptedCount']);
   });
 });
 

@@ -10,7 +10,7 @@ import { startLocalStack, type LocalStack } from '#local/stack';
 import { bulkDocumentClient, tableName } from '#shared/db/client';
 import { createInstitution, deleteInstitution, getInstitution, updateInstitution, type NewInstitution } from '#shared/db/institutions';
 import { rollupGenerationKey } from '#shared/db/keys';
-import { getInstitutionEntries, queryInstitutionEntries } from '#shared/db/stats';
+import { getInstitutionEntries, queryInstitutionEntries, recordGenerationOfNewStore } from '#shared/db/stats';
 import { reconcileRollups, ROLLUP_GENERATION, storedRollupGeneration, upgradeRollups } from '#tools/rollups';
 
 let stack: LocalStack;
@@ -93,6 +93,8 @@ describe('institution entries', () => {
     // The entry removed above stays missing until the store is upgraded; an older store has no marker.
     await bulkDocumentClient().send(new DeleteCommand({ TableName: tableName(), Key: rollupGenerationKey }));
     expect(await storedRollupGeneration()).toBe(0);
+    // A store with rollup items and no record is not new: it is rebuilt, not merely marked current.
+    expect(await recordGenerationOfNewStore()).toBe(false);
     expect(await upgradeRollups()).toBeGreaterThan(0);
     expect(await storedRollupGeneration()).toBe(ROLLUP_GENERATION);
     expect((await reconcileRollups()).drifts).toEqual([]);
