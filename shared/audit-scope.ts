@@ -14,7 +14,7 @@ import { chinaDayStart, chinaIsoDate } from '#shared/time';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '须为 yyyy-mm-dd');
 
-/** The filters of the 审计日志 page and of its export (docs/api.md, "Audit log"). */
+/** The filters of the 审计日志 page and of its export (docs/http-api.md, "Audit log"). */
 export const auditFilterFields = {
   /** Narrows the scope (the caller's own by default): a province or city inside it. */
   region: regionCodeSchema.optional(),

@@ -1,4 +1,4 @@
-/** 账号管理 and 市级/省级账号管理 (docs/api.md, "Accounts"). */
+/** 账号管理 and 市级/省级账号管理 (docs/http-api.md, "Accounts"). */
 import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { idParamSchema } from '#shared/http/schemas';
 import { addAccount, auditAccount, editAccount, getAccount, listAccounts, removeAccount, removeAccounts } from './domain';

@@ -1,4 +1,4 @@
-/** 审计日志 (docs/api.md, "Audit log"): the security audit trail of the caller's scope. */
+/** 审计日志 (docs/http-api.md, "Audit log"): the security audit trail of the caller's scope. */
 import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { auditFiltersOf, auditRegionOf, auditScopeOf } from '#shared/audit-scope';
 import { queryAuditLog } from '#shared/db/audit';

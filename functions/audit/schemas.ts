@@ -1,4 +1,4 @@
-/** The audit module's request and answer schemas (docs/api.md, "Audit log"). */
+/** The audit module's request and answer schemas (docs/http-api.md, "Audit log"). */
 import * as z from 'zod';
 import { auditFilterSchema } from '#shared/audit-scope';
 import { auditEntryViewSchema } from '#shared/views/audit';

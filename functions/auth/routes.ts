@@ -1,4 +1,4 @@
-/** Sign-in and the signed-in user (docs/api.md, "Auth"). */
+/** Sign-in and the signed-in user (docs/http-api.md, "Auth"). */
 import * as z from 'zod';
 import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { authenticateSession, refreshSession } from '#shared/auth/sessions';

@@ -1,4 +1,4 @@
-/** 数据质量 (docs/api.md, "数据质量"): warnings raised at ingestion, counted, listed and checked. */
+/** 数据质量 (docs/http-api.md, "数据质量"): warnings raised at ingestion, counted, listed and checked. */
 import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { checkWarning, qualityRegions, qualitySummary, qualityTrend, qualityWarnings } from '#shared/data-quality/queries';
 import {

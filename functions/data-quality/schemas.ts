@@ -1,4 +1,4 @@
-/** The data-quality module's request and answer schemas (docs/api.md, "数据质量"). */
+/** The data-quality module's request and answer schemas (docs/http-api.md, "数据质量"). */
 import * as z from 'zod';
 import { QUALITY_RULES } from '#shared/financing/quality';
 import { regionCodeSchema } from '#shared/http/schemas';

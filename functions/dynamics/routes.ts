@@ -1,4 +1,4 @@
-/** 融资动态 (docs/api.md, "Statistics": dynamics). */
+/** 融资动态 (docs/http-api.md, "Statistics": dynamics). */
 import * as z from 'zod';
 import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { regionCodeSchema } from '#shared/http/schemas';

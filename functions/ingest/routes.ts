@@ -1,4 +1,4 @@
-/** Service-to-service ingestion of enterprises, products and orders (docs/api.md, "Ingestion"). */
+/** Service-to-service ingestion of enterprises, products and orders (docs/http-api.md, "Ingestion"). */
 import * as z from 'zod';
 import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { eventEnvelopeSchema } from '#shared/financing/model';

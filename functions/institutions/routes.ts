@@ -1,4 +1,4 @@
-/** 机构管理 (docs/api.md, "Institutions and specialists"): city users manage; provinces and the nation read. */
+/** 机构管理 (docs/http-api.md, "Institutions and specialists"): city users manage; provinces and the nation read. */
 import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { idParamSchema } from '#shared/http/schemas';
 import {

@@ -1,4 +1,4 @@
-/** The API's views of an institution and a specialist (docs/api.md, "Institutions and specialists"). */
+/** The API's views of an institution and a specialist (docs/http-api.md, "Institutions and specialists"). */
 import * as z from 'zod';
 import { config } from '#shared/config';
 import { INSTITUTION_LEVEL, type InstitutionRecord } from '#shared/db/institutions';

@@ -1,4 +1,4 @@
-/** 报表导出 (docs/api.md, "Statistics", `POST /reports`; docs/console.md, "区域数据统计"). */
+/** 报表导出 (docs/http-api.md, "Statistics", `POST /reports`; docs/console.md, "区域数据统计"). */
 import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { exportReport } from './domain';
 import { reportFileSchema, reportRequestSchema } from './schemas';

@@ -1,4 +1,4 @@
-/** The reports module's request and answer schemas (docs/api.md, `POST /reports`). */
+/** The reports module's request and answer schemas (docs/http-api.md, `POST /reports`). */
 import * as z from 'zod';
 import { auditFilterFields } from '#shared/audit-scope';
 import { regionCodeSchema } from '#shared/http/schemas';

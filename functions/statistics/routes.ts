@@ -1,4 +1,4 @@
-/** 数据中心, 区域数据统计 and 机构数据统计 (docs/api.md, "Statistics"). */
+/** 数据中心, 区域数据统计 and 机构数据统计 (docs/http-api.md, "Statistics"). */
 import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { periodQuerySchema } from '#shared/statistics/period';
 import { industries, institutionTypes, regionRows, summary, summaryWithComparison, trend } from '#shared/statistics/queries';

@@ -1,5 +1,5 @@
 /**
- * The statistics module's request and answer schemas (docs/api.md, "Statistics"): the route table
+ * The statistics module's request and answer schemas (docs/http-api.md, "Statistics"): the route table
  * validates with them and the OpenAPI document, from which the site's types are generated, is built
  * from them.
  */

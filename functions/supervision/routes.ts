@@ -1,4 +1,4 @@
-/** 督办 (docs/api.md, "督办"): overdue demands of the caller's scope, from the open-demand counters and index. */
+/** 督办 (docs/http-api.md, "督办"): overdue demands of the caller's scope, from the open-demand counters and index. */
 import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { overdueDemands, overdueInstitutions, supervisionRegions, supervisionSummary } from '#shared/supervision/queries';
 import { demandsPageSchema, demandsQuerySchema, institutionsQuerySchema, institutionsSchema, regionQuerySchema, regionsSchema, summarySchema } from './schemas';

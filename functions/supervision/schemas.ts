@@ -1,4 +1,4 @@
-/** The supervision module's request and answer schemas (docs/api.md, "督办"). */
+/** The supervision module's request and answer schemas (docs/http-api.md, "督办"). */
 import * as z from 'zod';
 import { regionCodeSchema } from '#shared/http/schemas';
 import { OVERDUE_RULES } from '#shared/supervision/rules';

@@ -1,4 +1,4 @@
-/** Presigned uploads (docs/api.md, "Uploads"): the browser sends the file straight to S3. */
+/** Presigned uploads (docs/http-api.md, "Uploads"): the browser sends the file straight to S3. */
 import * as z from 'zod';
 import { defineRoute, type ApiModule, type ModulePermissions } from '#shared/http/route';
 import { createUpload, UPLOAD_PURPOSE_NAMES } from '#shared/storage/uploads';

@@ -1,5 +1,5 @@
 /**
- * The rules of 督办 and 数据质量 and their Chinese names (docs/api.md, "督办", "数据质量"): the server
+ * The rules of 督办 and 数据质量 and their Chinese names (docs/http-api.md, "督办", "数据质量"): the server
  * validates, counts and exports by them (shared/supervision/rules.ts, shared/financing/quality.ts),
  * the admin site offers and labels them.
  *

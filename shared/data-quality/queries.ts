@@ -1,5 +1,5 @@
 /**
- * 数据质量 (docs/console.md, "数据质量"; docs/api.md, "数据质量"): the warnings of the caller's scope,
+ * 数据质量 (docs/console.md, "数据质量"; docs/http-api.md, "数据质量"): the warnings of the caller's scope,
  * counted from the region items (one GetItem; the months of a year one Query; the children one Query)
  * and listed from the warning list (shared/db/quality.ts); and marking a warning checked. The API and
  * the export answer from these functions.
@@ -93,7 +93,7 @@ export async function qualityRegions(caller: Caller, query: { region?: string; y
 
 const valueSchema = z.union([z.string(), z.number(), z.null()]);
 
-/** A warning as the API shows it (docs/api.md, "数据质量"). */
+/** A warning as the API shows it (docs/http-api.md, "数据质量"). */
 export const warningViewSchema = z.object({
   rule: z.enum(QUALITY_RULES),
   ruleName: z.string(),

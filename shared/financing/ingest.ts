@@ -1,5 +1,5 @@
 /**
- * Ingestion of the portals' events (docs/api.md, "Ingestion"), a batch at a time: each event is
+ * Ingestion of the portals' events (docs/http-api.md, "Ingestion"), a batch at a time: each event is
  * validated, applied at most once and in lifecycle order; a batch with bad events still applies the
  * good ones, and every event keeps its own answer. The outcome is the one applying the events one by
  * one in batch order would give (an enterprise registered, its order submitted and accepted in one

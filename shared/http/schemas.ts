@@ -9,7 +9,7 @@ export const regionCodeSchema = z.string().regex(/^\d{6}$/, '须为 6 位行政�
 
 export const idParamSchema = z.object({ id: z.coerce.number().int().positive() });
 
-/** page / pageSize, 10 per page by default (docs/api.md, "Conventions"). */
+/** page / pageSize, 10 per page by default (docs/http-api.md, "Conventions"). */
 export const pagingSchema = z.object({
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(10),

@@ -1,5 +1,5 @@
 /**
- * 督办 (docs/console.md, "督办"; docs/api.md, "督办"): overdue demands of the caller's scope, from the
+ * 督办 (docs/console.md, "督办"; docs/http-api.md, "督办"): overdue demands of the caller's scope, from the
  * open-demand counters and index only (shared/db/supervision.ts). The supervision API and the report
  * export answer from these functions, so a file always holds what the page lists.
  *
@@ -197,7 +197,7 @@ export interface OverdueListQuery {
   limit: number;
 }
 
-/** A row of the overdue list (docs/api.md, "督办"). */
+/** A row of the overdue list (docs/http-api.md, "督办"). */
 export interface OverdueDemandRow {
   orderId: string;
   enterpriseName: string;

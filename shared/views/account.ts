@@ -1,11 +1,11 @@
-/** The API's view of an account (docs/api.md, "Accounts"): what the site shows, never the secrets. */
+/** The API's view of an account (docs/http-api.md, "Accounts"): what the site shows, never the secrets. */
 import * as z from 'zod';
 import type { AccountRecord } from '#shared/db/accounts';
 import { genderSchema, statusSchema } from '#shared/http/schemas';
 import { findRegion, NATION_CODE } from '#shared/reference/regions';
 import { ROLE_NAMES, ROLES, type Caller, type Role } from '#shared/auth/caller';
 
-/** The account as the API shows it (docs/api.md, "Accounts"). */
+/** The account as the API shows it (docs/http-api.md, "Accounts"). */
 export const accountViewSchema = z.object({
   id: z.number().int(),
   /** Masked (`138****1234`) unless the caller administers the account or it is their own. */
@@ -85,7 +85,7 @@ export function presentAccount(account: AccountRecord, options: AccountViewOptio
   };
 }
 
-/** The console's modules per role (docs/architecture.md, "Roles and scopes"; docs/api.md, "Auth" (`modules`)). */
+/** The console's modules per role (docs/architecture.md, "Roles and scopes"; docs/http-api.md, "Auth" (`modules`)). */
 export const MODULES_BY_ROLE: Record<Role, string[]> = {
   national: ['dashboard', 'regional-stats', 'institution-stats', 'supervision', 'data-quality', 'dynamics', 'accounts', 'subordinate-accounts', 'audit-log'],
   province: ['dashboard', 'regional-stats', 'institution-stats', 'supervision', 'data-quality', 'subordinate-accounts', 'dynamics', 'accounts', 'audit-log'],

@@ -1,5 +1,5 @@
 /**
- * The 审计日志 view of an audit entry (docs/api.md, "Audit log"): who, from where, did what to what,
+ * The 审计日志 view of an audit entry (docs/http-api.md, "Audit log"): who, from where, did what to what,
  * with what result — in Chinese for the console and the export. Phones are masked unless the viewer
  * administers the person they belong to (a city user its institutions' specialists).
  */

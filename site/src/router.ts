@@ -11,7 +11,7 @@ import AppLayout from './layout/AppLayout.vue';
 
 declare module 'vue-router' {
   interface RouteMeta {
-    /** The module key of docs/api.md, "Auth" (`modules`) this page belongs to. */
+    /** The module key of docs/http-api.md, "Auth" (`modules`) this page belongs to. */
     module?: string;
     /** Breadcrumb trail after 主页. */
     crumbs?: string[];

@@ -1,7 +1,7 @@
 /**
  * The deterministic demo data generator: a realistic national data set for a fresh local system,
  * described as plain data — the institutions (with their specialists) to create through the
- * institutions repository, and the ingestion events (docs/api.md, "Ingestion") that produce enterprises,
+ * institutions repository, and the ingestion events (docs/http-api.md, "Ingestion") that produce enterprises,
  * products and orders. Same options (seed included) → identical description.
  *
  * The shape: enterprises in every province, weighted towards the busy ones (广东, 江苏, 浙江, 福建, 山东;

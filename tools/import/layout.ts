@@ -1,6 +1,6 @@
 /**
  * The column layout of the bulk import file (one worksheet or CSV file of events, one event a row)
- * and the translation between a row and an ingestion event (docs/api.md, "Ingestion").
+ * and the translation between a row and an ingestion event (docs/http-api.md, "Ingestion").
  *
  * | 列名            | event field            | used by                                              |
  * |-----------------|------------------------|------------------------------------------------------|

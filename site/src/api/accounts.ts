@@ -1,4 +1,4 @@
-/** 账号管理 and 市级/省级账号管理 (docs/api.md, "Accounts"). */
+/** 账号管理 and 市级/省级账号管理 (docs/http-api.md, "Accounts"). */
 import { call, type Answer, type BodyOf, type QueryOf } from './client';
 import type { CaptchaFields } from './auth';
 

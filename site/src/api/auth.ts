@@ -1,4 +1,4 @@
-/** Signing in and the signed-in user (docs/api.md, "Auth"). */
+/** Signing in and the signed-in user (docs/http-api.md, "Auth"). */
 import { call, type Answer, type BodyOf } from './client';
 
 export type Me = Answer<'getMe'>;

@@ -1,4 +1,4 @@
-/** 机构管理 and its 专管员 (docs/api.md, "Institutions and specialists"). */
+/** 机构管理 and its 专管员 (docs/http-api.md, "Institutions and specialists"). */
 import { call, type Answer, type BodyOf, type QueryOf } from './client';
 
 export type Institution = Answer<'getInstitution'>;

@@ -1,4 +1,4 @@
-/** 数据中心, 区域数据统计, 机构数据统计, 融资动态 and 报表导出 (docs/api.md, "Statistics"). */
+/** 数据中心, 区域数据统计, 机构数据统计, 融资动态 and 报表导出 (docs/http-api.md, "Statistics"). */
 import { call, type Answer, type BodyOf, type QueryOf } from './client';
 
 export type PeriodFilter = { region?: string; year?: number; month?: number };

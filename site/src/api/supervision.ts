@@ -1,4 +1,4 @@
-/** 督办 and 数据质量 (docs/api.md, "督办", "数据质量"). */
+/** 督办 and 数据质量 (docs/http-api.md, "督办", "数据质量"). */
 import { call, type Answer, type BodyOf, type QueryOf } from './client';
 
 export type SupervisionSummary = Answer<'getSupervisionSummary'>;

@@ -1,4 +1,4 @@
-/** The console's modules (docs/api.md, "Auth" (`modules`)), in the menu order of docs/console.md */
+/** The console's modules (docs/http-api.md, "Auth" (`modules`)), in the menu order of docs/console.md */
 import type { RouteLocationNormalized } from 'vue-router';
 import { session, type MeView as Me } from '../stores/session';
 
