@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ensureTable, LOCAL_CREDENTIALS, startDynamo, startS3, type RunningServer } from '#local/embedded-servers';
+import type { DemoOptions } from '#tools/demo/generate';
 
 export async function startBenchStores(): Promise<{ stop(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'xyd-bench-'));
@@ -104,4 +105,44 @@ export async function medianLatencies(baseUrl: string, token: string, requests: 
     medians[name] = times[Math.floor(times.length / 2)]!;
   }
   return medians;
+}
+
+/**
+ * The read benchmarks' question, "does it grow with the data?": the median latency of each request
+ * on a signed-in local stack after a first bulk load, then again after a second one adds to it (each
+ * load's rollups rebuilt), with the ratio of the two per request, labelled by `sizes`.
+ */
+export async function latenciesAsDataGrows(
+  requests: Record<string, string>,
+  repeat: number,
+  loads: [DemoOptions, DemoOptions],
+  sizes: [number, number],
+): Promise<{ values: Record<string, number>; worstRatio: number; secondLoad: { ordersPerSecond: number } }> {
+  // The stack first: it sets the environment the modules below read when they load.
+  const { stack, token } = await signedInStack();
+  const { generateDemoData } = await import('#tools/demo/generate');
+  const { loadInBulk } = await import('#tools/demo/load');
+  const { rebuildRollups } = await import('#tools/rollups');
+  const load = async (options: DemoOptions) => {
+    const result = await loadInBulk(generateDemoData(options));
+    await stack.capture.drain(300_000);
+    await rebuildRollups();
+    return result;
+  };
+  await load(loads[0]);
+  const before = await medianLatencies(stack.url, token, requests, repeat);
+  const secondLoad = await load(loads[1]);
+  const after = await medianLatencies(stack.url, token, requests, repeat);
+  await stack.stop();
+
+  const values: Record<string, number> = {};
+  let worstRatio = 0;
+  for (const name of Object.keys(requests)) {
+    const ratio = after[name]! / before[name]!;
+    worstRatio = Math.max(worstRatio, ratio);
+    values[`${name}MsAt${sizes[0]}`] = Number(before[name]!.toFixed(1));
+    values[`${name}MsAt${sizes[1]}`] = Number(after[name]!.toFixed(1));
+    values[`${name}Ratio`] = Number(ratio.toFixed(2));
+  }
+  return { values, worstRatio, secondLoad };
 }

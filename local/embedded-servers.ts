@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '#shared/db/table';
-import { upgradePending, upgradeTable } from './table-upgrade';
+import { tableStatus, upgradePending, upgradeTable } from './table-upgrade';
 
 export interface RunningServer {
   endpoint: string;
@@ -105,16 +105,10 @@ export async function ensureTable(
 ): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region, credentials: LOCAL_CREDENTIALS });
   try {
-    try {
-      await client.send(new DescribeTableCommand({ TableName: tableName }));
-    } catch (error) {
-      if ((error as Error).name !== 'ResourceNotFoundException') throw error;
-      // Dropped by an upgrade that a crash interrupted: the upgrade finishes; otherwise a new store.
-      if (options.upgradeIn && (await upgradePending(options.upgradeIn))) await upgradeTable(client, tableName, options.upgradeIn, options.progress);
-      else await client.send(new CreateTableCommand(createTableInput(tableName)));
-      return;
-    }
-    if (options.upgradeIn) await upgradeTable(client, tableName, options.upgradeIn, options.progress);
+    const exists = (await tableStatus(client, tableName)) !== undefined;
+    // A kept table is upgraded; so is one an interrupted upgrade dropped (its items wait in the file).
+    if (options.upgradeIn && (exists || (await upgradePending(options.upgradeIn)))) await upgradeTable(client, tableName, options.upgradeIn, options.progress);
+    else if (!exists) await client.send(new CreateTableCommand(createTableInput(tableName)));
   } finally {
     client.destroy();
   }

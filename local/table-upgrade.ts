@@ -20,10 +20,11 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { BATCH_WRITE_LIMIT, untilProcessed } from '#shared/db/batch';
 import { createTableInput } from '#shared/db/table';
 
 export const TABLE_UPGRADE_FILE = 'table-upgrade.jsonl';
-const WRITE_BATCH = 25;
+const WRITE_BATCH = BATCH_WRITE_LIMIT;
 const WRITES_IN_FLIGHT = 8;
 
 type Item = Record<string, AttributeValue>;
@@ -66,8 +67,8 @@ async function saveItems(client: DynamoDBClient, tableName: string, file: string
   return count;
 }
 
-/** The table's status, or undefined once it is gone. */
-async function tableStatus(client: DynamoDBClient, tableName: string): Promise<string | undefined> {
+/** The table's status, or undefined when there is none. */
+export async function tableStatus(client: DynamoDBClient, tableName: string): Promise<string | undefined> {
   try {
     return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus;
   } catch (error) {
@@ -93,13 +94,11 @@ async function recreateTable(client: DynamoDBClient, tableName: string): Promise
 }
 
 async function writeBatch(client: DynamoDBClient, tableName: string, items: Item[]): Promise<void> {
-  let requests = items.map((item) => ({ PutRequest: { Item: item } }));
-  for (let attempt = 0; requests.length > 0; attempt += 1) {
-    if (attempt >= 8) throw new Error('table upgrade: items left unprocessed after 8 attempts');
-    const result = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }));
-    requests = (result.UnprocessedItems?.[tableName] ?? []) as typeof requests;
-    if (requests.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-  }
+  await untilProcessed(
+    'BatchWriteItem',
+    items.map((item) => ({ PutRequest: { Item: item } })),
+    async (pending) => (await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }))).UnprocessedItems?.[tableName] as typeof pending,
+  );
 }
 
 async function loadItems(client: DynamoDBClient, tableName: string, file: string): Promise<number> {

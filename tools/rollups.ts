@@ -8,18 +8,16 @@
  * reads and reports every difference.
  */
 import { ScanCommand, type AttributeValue, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { batchWriteItems, type WriteRequest } from '#shared/db/batch';
 import { bulkDocumentClient, bulkDynamoClient, tableName } from '#shared/db/client';
-import { rollupGenerationKey } from '#shared/db/keys';
 import { ROLLUP_SOURCE_ENTITIES } from '#shared/db/table';
 import { feedEntries, feedItems } from '#shared/rollups/feed';
 import { addContributions, DeltaAccumulator, firstDayInWindow, type CounterDelta } from '#shared/rollups/contributions';
 import { COUNTER_ENTITY, counterItem, isBookkeepingAttribute } from '#shared/rollups/counter-items';
 import { isOutsideOpenWindow } from '#shared/rollups/open-demands';
 import { ROLLUP_GENERATION } from '#shared/rollups/generation';
-import { storedRollupGeneration } from '#shared/db/stats';
+import { recordRollupGeneration, storedRollupGeneration } from '#shared/db/stats';
 import { DERIVED_ENTITIES, derivedItemId, derivedItems, isDerivedEntity } from '#shared/rollups/derived-items';
 import type { Progress } from './store';
 
@@ -175,13 +173,10 @@ export async function rebuildRollups(
   await writeAll([...computed.values()].map((entry) => ({ PutRequest: { Item: counterItem(entry) } })), progress, '已写入汇总');
   await writeAll(feed.map((item) => ({ PutRequest: { Item: item } })), progress, '已写入融资动态');
   await writeAll([...derived.computed.values()].map((item) => ({ PutRequest: { Item: item } })), progress, '已写入数据质量预警与机构名录');
-  await bulkDocumentClient().send(
-    new PutCommand({ TableName: tableName(), Item: { ...rollupGenerationKey, entity: 'rollup-generation', generation: ROLLUP_GENERATION, rebuiltAt: now.toISOString() } }),
-  );
+  await recordRollupGeneration(now);
   return { baseCounters: computed.size, removed: stale.length };
 }
 
-export { storedRollupGeneration, ROLLUP_GENERATION };
 
 /**
  * Rebuilds the rollups if an older generation wrote them (see {@link ROLLUP_GENERATION}): the number

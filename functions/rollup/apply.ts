@@ -69,8 +69,8 @@ function derivedChanges(oldImage: Record<string, unknown> | undefined, newImage:
 }
 
 /**
- * The derived item writes of a batch (数据质量 list, institution entries): per item the last thing the batch's records say about it (a
- * put or a delete), in record order. Deterministic keys and contents make a retry rewrite the same.
+ * The derived item writes of a batch (数据质量 list, institution entries): per item the last thing
+ * the batch's records say about it (a put or a delete), in record order. Deterministic keys and contents make a retry rewrite the same.
  */
 async function writeDerived(records: PreparedRecord[]): Promise<void> {
   const last = new Map<string, WriteRequest>();

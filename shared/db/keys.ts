@@ -217,7 +217,7 @@ export const provinceInstitutionEntryKey = (provinceCode: string, cityCode: stri
   sk: `${cityCode}#${padId(institutionId)}`,
 });
 
-/** Which generation of rollup items a store holds (tools/rollups.ts, `ROLLUP_GENERATION`). */
+/** Which generation of rollup items a store holds (shared/rollups/generation.ts). */
 export const rollupGenerationKey: ItemKey = { pk: 'ROLLUPS', sk: 'GENERATION' };
 
 // ---- open-demand counters (督办) ---------------------------------------------------------------

@@ -49,8 +49,8 @@ export function readAccountAndSession(phone: string, sessionId: string): Promise
  */
 export function keepSessionReadsFor(ms: number): number {
   const previous = keptFor;
+  if (ms !== previous) reads.clear();
   keptFor = ms;
-  reads.clear();
   return previous;
 }
 

@@ -105,18 +105,23 @@ export async function recordGenerationOfNewStore(now: Date = new Date()): Promis
   const nation = await documentClient().send(new GetCommand({ TableName: tableName(), Key: nationKey, ConsistentRead: true }));
   if (nation.Item) return false;
   try {
-    await documentClient().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: { ...rollupGenerationKey, entity: 'rollup-generation', generation: ROLLUP_GENERATION, recordedAt: now.toISOString() },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    await recordRollupGeneration(now, { ifAbsent: true });
     return true;
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') return false;
     throw error;
   }
+}
+
+/** Records that the store's rollup items are of the current generation (after a rebuild, or in a new store). */
+export async function recordRollupGeneration(now: Date, options: { ifAbsent?: boolean } = {}): Promise<void> {
+  await documentClient().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...rollupGenerationKey, entity: 'rollup-generation', generation: ROLLUP_GENERATION, recordedAt: now.toISOString() },
+      ...(options.ifAbsent ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
+    }),
+  );
 }
 
 let rankIndexesComplete = false;

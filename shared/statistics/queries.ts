@@ -261,9 +261,9 @@ const MAX_RANK_READS = 2_000;
  * The institutions of the nation's first `limit` rows by a column, largest first, ties by id (the
  * order of {@link sortInstitutionRows}), from the column's rank index: entries are read down the
  * index (and the tie at the edge to its end) and their institutions' entries checked for the basis
- * and type; the result is the entries of the rows, in order. Undefined when the rows with a value do not fill
- * `limit` (the rest have none and come in id order) or when filling it would take more than
- * {@link MAX_RANK_READS} index entries: then all rows must be read.
+ * and type; the result is the entries of the rows, in order. Undefined when the rows with a value
+ * do not fill `limit` (the rest have none and come in id order) or when filling it would take more
+ * than {@link MAX_RANK_READS} index entries: then all rows must be read.
  */
 async function leadingNationEntries(
   period: StatsPeriod,

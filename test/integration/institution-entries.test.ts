@@ -10,8 +10,9 @@ import { startLocalStack, type LocalStack } from '#local/stack';
 import { bulkDocumentClient, tableName } from '#shared/db/client';
 import { createInstitution, deleteInstitution, getInstitution, updateInstitution, type NewInstitution } from '#shared/db/institutions';
 import { rollupGenerationKey } from '#shared/db/keys';
-import { getInstitutionEntries, queryInstitutionEntries, recordGenerationOfNewStore } from '#shared/db/stats';
-import { reconcileRollups, ROLLUP_GENERATION, storedRollupGeneration, upgradeRollups } from '#tools/rollups';
+import { getInstitutionEntries, queryInstitutionEntries, recordGenerationOfNewStore, storedRollupGeneration } from '#shared/db/stats';
+import { ROLLUP_GENERATION } from '#shared/rollups/generation';
+import { reconcileRollups, upgradeRollups } from '#tools/rollups';
 
 let stack: LocalStack;
 beforeAll(async () => {
